@@ -1,0 +1,28 @@
+package health.yilian.server;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Server settings under {@code yilian.*}; every key is in the README's configuration table.
+ *
+ * @param dataDir folder for the embedded H2 database and, unless {@code luceneDir} says otherwise, the index
+ * @param luceneDir Lucene index directory (Hibernate Search local-filesystem backend)
+ * @param baseUrl public FHIR base URL written into links and Location headers; empty means "as the request came in"
+ * @param schemaUpdate Hibernate schema handling on start ({@code update} creates a fresh schema; {@code validate} or
+ *     {@code none} once HAPI's migrator manages the database)
+ * @param demoData load the demo alliance when the server starts
+ */
+@ConfigurationProperties("yilian")
+public record YilianProperties(
+		@DefaultValue("./data") Path dataDir,
+		Path luceneDir,
+		@DefaultValue("") String baseUrl,
+		@DefaultValue("update") String schemaUpdate,
+		@DefaultValue("true") boolean demoData) {
+
+	public Path effectiveLuceneDir() {
+		return luceneDir != null ? luceneDir : dataDir.resolve("lucene");
+	}
+}

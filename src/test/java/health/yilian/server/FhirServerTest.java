@@ -1,0 +1,210 @@
+package health.yilian.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.api.MethodOutcome;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+class FhirServerTest extends FhirServerTestSupport {
+
+	@Test
+	void capabilityStatementDescribesAnR4ServerOfTheAllianceResourceTypes() {
+		CapabilityStatement metadata = fhir.capabilities().ofType(CapabilityStatement.class).execute();
+
+		assertThat(metadata.getFhirVersion().toCode()).isEqualTo("4.0.1");
+		List<String> types = metadata.getRestFirstRep().getResource().stream()
+				.map(CapabilityStatementRestResourceComponent::getType)
+				.toList();
+		assertThat(types).contains("Patient", "Organization", "OrganizationAffiliation", "Consent",
+				"ServiceRequest", "Task", "DiagnosticReport", "Observation", "AuditEvent");
+		assertThat(types).doesNotContain("ResearchStudy", "MedicinalProductIngredient");
+	}
+
+	@Test
+	void patientWithChineseNameAndResidentIdCanBeCreatedReadUpdatedAndDeleted() {
+		String residentId = unique("51060319850612");
+		Patient patient = patient("王", "秀英", residentId);
+
+		IdType id = (IdType) fhir.create().resource(patient).execute().getId();
+		Patient read = fhir.read().resource(Patient.class).withId(id.toUnqualifiedVersionless()).execute();
+		assertThat(read.getNameFirstRep().getText()).isEqualTo("王秀英");
+		assertThat(read.getIdentifierFirstRep().getValue()).isEqualTo(residentId);
+
+		read.getNameFirstRep().setText("王秀芳").getGiven().get(0).setValue("秀芳");
+		MethodOutcome updated = fhir.update().resource(read).execute();
+		assertThat(updated.getId().getVersionIdPart()).isEqualTo("2");
+
+		fhir.delete().resourceById(id.toUnqualifiedVersionless()).execute();
+		assertThatThrownBy(() -> fhir.read().resource(Patient.class).withId(id.toUnqualifiedVersionless()).execute())
+				.isInstanceOf(ResourceGoneException.class);
+	}
+
+	@Test
+	void patientsAreFoundByChineseName() {
+		String residentId = unique("11010819900307");
+		fhir.create().resource(patient("欧阳", "娜娜", residentId)).execute();
+
+		Bundle byFamily = fhir.search().forResource(Patient.class)
+				.where(Patient.IDENTIFIER.exactly().systemAndCode(RESIDENT_ID, residentId))
+				.and(Patient.FAMILY.matches().value("欧阳"))
+				.returnBundle(Bundle.class).execute();
+		Bundle byName = fhir.search().forResource(Patient.class)
+				.where(Patient.IDENTIFIER.exactly().systemAndCode(RESIDENT_ID, residentId))
+				.and(Patient.NAME.matches().value("欧阳娜"))
+				.returnBundle(Bundle.class).execute();
+		Bundle wrongName = fhir.search().forResource(Patient.class)
+				.where(Patient.IDENTIFIER.exactly().systemAndCode(RESIDENT_ID, residentId))
+				.and(Patient.NAME.matches().value("王"))
+				.returnBundle(Bundle.class).execute();
+
+		assertThat(byFamily.getEntry()).hasSize(1);
+		assertThat(byName.getEntry()).hasSize(1);
+		assertThat(wrongName.getEntry()).isEmpty();
+	}
+
+	@Test
+	void historyKeepsEveryVersion() {
+		Patient patient = patient("李", "建国", unique("44030419951122"));
+		IdType id = ((IdType) fhir.create().resource(patient).execute().getId()).toUnqualifiedVersionless();
+		patient.setId(id);
+		patient.setGender(AdministrativeGender.MALE);
+		fhir.update().resource(patient).execute();
+		patient.addTelecom().setSystem(org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem.PHONE).setValue("13908101234");
+		fhir.update().resource(patient).execute();
+
+		Bundle history = fhir.history().onInstance(id).returnBundle(Bundle.class).execute();
+
+		assertThat(history.getEntry()).extracting(e -> e.getResource().getIdElement().getVersionIdPart())
+				.containsExactly("3", "2", "1");
+	}
+
+	@Test
+	void aTransactionThatFailsHalfWayLeavesNothingBehind() {
+		String residentId = unique("51062319720305");
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry().setFullUrl("urn:uuid:7d3c1b8e-1f0a-4e55-9c1e-5b2f4a6d8e01")
+				.setResource(patient("张", "伟", residentId))
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+		Observation potassium = potassium(4.2);
+		potassium.setSubject(new Reference("Patient/no-such-patient-" + residentId));
+		transaction.addEntry().setResource(potassium).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+
+		assertThatThrownBy(() -> fhir.transaction().withBundle(transaction).execute())
+				.isInstanceOf(BaseServerResponseException.class)
+				.hasMessageContaining("no-such-patient");
+
+		Bundle leftOver = fhir.search().forResource(Patient.class)
+				.where(Patient.IDENTIFIER.exactly().systemAndCode(RESIDENT_ID, residentId))
+				.returnBundle(Bundle.class).execute();
+		assertThat(leftOver.getEntry()).isEmpty();
+	}
+
+	@Test
+	void conditionalCreateOnAnIdentifierIsIdempotent() {
+		String residentId = unique("11010519800101");
+		String condition = "Patient?identifier=" + RESIDENT_ID + "|" + residentId;
+
+		MethodOutcome first = fhir.create().resource(patient("赵", "敏", residentId)).conditionalByUrl(condition).execute();
+		MethodOutcome second = fhir.create().resource(patient("赵", "敏", residentId)).conditionalByUrl(condition).execute();
+
+		assertThat(first.getCreated()).isTrue();
+		assertThat(second.getCreated()).isNotEqualTo(Boolean.TRUE);
+		assertThat(second.getId().toUnqualifiedVersionless()).isEqualTo(first.getId().toUnqualifiedVersionless());
+	}
+
+	@Test
+	void anUnknownElementIsRefusedWithAnOperationOutcomeNamingIt() throws Exception {
+		HttpResponse<String> response = send("POST", "/fhir/Patient",
+				"{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"孙丽\"}],\"nationalityCode\":\"CN\"}");
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		OperationOutcome outcome = fhirContext().newJsonParser().parseResource(OperationOutcome.class, response.body());
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("Unknown element 'nationalityCode'");
+	}
+
+	@Test
+	void aMalformedValueIsRefusedWithAnOperationOutcomeNamingTheElement() throws Exception {
+		HttpResponse<String> response = send("POST", "/fhir/Patient",
+				"{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"孙丽\"}],\"birthDate\":\"1990-13-45\"}");
+
+		assertThat(response.statusCode()).isEqualTo(400);
+		OperationOutcome outcome = fhirContext().newJsonParser().parseResource(OperationOutcome.class, response.body());
+		assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("birthDate").contains("1990-13-45");
+	}
+
+	@Test
+	void anUpdateWithAStaleIfMatchAnswers412() {
+		Patient patient = patient("周", "杰", unique("51060319850612"));
+		IdType id = ((IdType) fhir.create().resource(patient).execute().getId()).toUnqualifiedVersionless();
+		patient.setId(id);
+		patient.setGender(AdministrativeGender.MALE);
+		fhir.update().resource(patient).withAdditionalHeader("If-Match", "W/\"1\"").execute();
+
+		patient.setGender(AdministrativeGender.OTHER);
+		assertThatThrownBy(() -> fhir.update().resource(patient).withAdditionalHeader("If-Match", "W/\"1\"").execute())
+				.isInstanceOf(PreconditionFailedException.class)
+				.hasMessageContaining("not the current version");
+		assertThat(fhir.read().resource(Patient.class).withId(id).execute().getGender())
+				.isEqualTo(AdministrativeGender.MALE);
+	}
+
+	@Test
+	void theDemoAllianceIsLoadedOnStart() {
+		Bundle lead = fhir.search().forResource(Organization.class)
+				.where(Organization.IDENTIFIER.exactly().systemAndCode(SID + "uscc", "12510600452070001B"))
+				.returnBundle(Bundle.class).execute();
+
+		assertThat(lead.getEntry()).hasSize(1);
+		assertThat(((Organization) lead.getEntryFirstRep().getResource()).getName()).isEqualTo("德阳市人民医院");
+	}
+
+	@Test
+	void healthChecksTheDatabaseAndMetricsAreExportedForPrometheus() throws Exception {
+		HttpResponse<String> health = send("GET", "/actuator/health", null);
+		HttpResponse<String> metrics = send("GET", "/actuator/prometheus", null);
+
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"db\"");
+		assertThat(metrics.statusCode()).isEqualTo(200);
+		assertThat(metrics.body()).contains("http_server_requests_seconds");
+	}
+
+	static Patient patient(String family, String given, String residentId) {
+		Patient patient = new Patient();
+		patient.addIdentifier().setSystem(RESIDENT_ID).setValue(residentId);
+		patient.addName().setFamily(family).addGiven(given).setText(family + given);
+		patient.setGender(AdministrativeGender.FEMALE);
+		patient.setBirthDateElement(new DateType("1985-06-12"));
+		patient.addAddress().setText("四川省德阳市旌阳区长江东路18号").setCity("德阳市").setState("四川省");
+		return patient;
+	}
+
+	static Observation potassium(double mmolPerLitre) {
+		Observation observation = new Observation();
+		observation.setStatus(Observation.ObservationStatus.FINAL);
+		observation.getCode().addCoding().setSystem("http://loinc.org").setCode("2823-3")
+				.setDisplay("Potassium [Moles/volume] in Serum or Plasma");
+		observation.getCode().setText("血清钾");
+		observation.setValue(new Quantity().setValue(mmolPerLitre).setUnit("mmol/L")
+				.setSystem("http://unitsofmeasure.org").setCode("mmol/L"));
+		return observation;
+	}
+}

@@ -1,0 +1,80 @@
+package health.yilian.server;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Boots the real server once for the whole suite (every test class extends this, so Spring reuses one
+ * context) on a random port, against the database the build names (H2 by default, PostgreSQL with
+ * {@code -Ppostgres}), and hands each test HAPI's generic client.
+ *
+ * <p>The PostgreSQL test database may outlive a run, so tests never assume it is empty: each makes its own
+ * records with identifiers unique to the run and searches within them.
+ */
+@SpringBootTest(classes = YilianServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class FhirServerTestSupport {
+
+	public static final String SID = "https://yilian.health/fhir/sid/";
+	public static final String RESIDENT_ID = SID + "resident-id";
+
+	private static final FhirContext FHIR = FhirContext.forR4Cached();
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	protected int port;
+
+	protected IGenericClient fhir;
+
+	@DynamicPropertySource
+	static void freshIndexPerRun(DynamicPropertyRegistry registry) throws IOException {
+		Path dataDir = Files.createTempDirectory("yilian-test-");
+		registry.add("yilian.data-dir", dataDir::toString);
+	}
+
+	@BeforeEach
+	void connectClient() {
+		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+		fhir = FHIR.newRestfulGenericClient(baseUrl());
+	}
+
+	protected String baseUrl() {
+		return "http://localhost:" + port + "/fhir";
+	}
+
+	protected static FhirContext fhirContext() {
+		return FHIR;
+	}
+
+	/** A value no earlier run has used, for identifiers that must not collide in a shared database. */
+	protected static String unique(String prefix) {
+		return prefix + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	/** Raw HTTP for what HAPI's client will not send (malformed bodies, hand-set headers). */
+	protected HttpResponse<String> send(String method, String path, String body, String... headers)
+			throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+				.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+		if (body != null) {
+			request.header("Content-Type", "application/fhir+json; charset=UTF-8");
+		}
+		if (headers.length > 0) {
+			request.headers(headers);
+		}
+		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+}
