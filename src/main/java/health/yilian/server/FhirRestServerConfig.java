@@ -4,7 +4,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
@@ -43,16 +42,16 @@ public class FhirRestServerConfig {
 			IValidationSupport validationSupport,
 			DatabaseBackedPagingProvider pagingProvider,
 			IInterceptorService interceptorService,
-			DaoRegistry daoRegistry,
-			ServedResourceTypes servedResourceTypes,
 			List<YilianInterceptor> interceptors,
 			YilianProperties yilian) {
-		// Strict by default: an unknown element or a malformed value is refused, never silently dropped.
-		fhirContext.setParserErrorHandler(new StrictErrorHandler());
-
-		if (!servedResourceTypes.served().isEmpty()) {
-			daoRegistry.setSupportedResourceTypes(servedResourceTypes.served());
+		if (yilian.rulesEnabled()) {
+			// Strict by default: an unknown element or a malformed value is refused, never silently dropped.
+			fhirContext.setParserErrorHandler(new StrictErrorHandler());
+			// Registered on the shared interceptor service so storage hooks also fire for internal writes
+			// (demo loading, operations), not only for REST requests.
+			interceptors.forEach(interceptorService::registerInterceptor);
 		}
+
 		RestfulServer server = new RestfulServer(fhirContext, interceptorService) {
 			@Override
 			protected void initialize() throws ServletException {
@@ -70,9 +69,6 @@ public class FhirRestServerConfig {
 				yilian.baseUrl().isBlank()
 						? new IncomingRequestAddressStrategy()
 						: new HardcodedServerAddressStrategy(yilian.baseUrl()));
-		// Registered on the shared interceptor service so storage hooks also fire for internal writes
-		// (demo loading, operations), not only for REST requests.
-		interceptors.forEach(interceptorService::registerInterceptor);
 		return server;
 	}
 

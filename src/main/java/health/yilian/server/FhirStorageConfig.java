@@ -22,7 +22,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
-import org.springframework.core.env.Environment;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
@@ -46,11 +45,6 @@ public class FhirStorageConfig {
 		// Identifiers are how member hospitals find their own records: keep them unique-enough to be useful.
 		settings.setUniqueIndexesEnabled(true);
 		return settings;
-	}
-
-	@Bean
-	public static ServedResourceTypes servedResourceTypes(Environment environment) {
-		return new ServedResourceTypes(environment);
 	}
 
 	@Bean

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param schemaUpdate Hibernate schema handling on start ({@code update} creates a fresh schema; {@code validate} or
  *     {@code none} once HAPI's migrator manages the database)
  * @param demoData load the demo alliance when the server starts
+ * @param rulesEnabled Yilian's rules, strict parsing and profile validation; {@code false} leaves plain HAPI, which
+ *     is what bench/ compares against (never switch it off in production)
  */
 @ConfigurationProperties("yilian")
 public record YilianProperties(
@@ -20,7 +22,8 @@ public record YilianProperties(
 		Path luceneDir,
 		@DefaultValue("") String baseUrl,
 		@DefaultValue("update") String schemaUpdate,
-		@DefaultValue("true") boolean demoData) {
+		@DefaultValue("true") boolean demoData,
+		@DefaultValue("true") boolean rulesEnabled) {
 
 	public Path effectiveLuceneDir() {
 		return luceneDir != null ? luceneDir : dataDir.resolve("lucene");

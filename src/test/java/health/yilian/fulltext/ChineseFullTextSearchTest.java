@@ -23,8 +23,10 @@ class ChineseFullTextSearchTest extends FhirServerTestSupport {
 
 	@BeforeEach
 	void threeChestReportsOfOnePatient() {
-		Patient p = new Patient();
-		p.addIdentifier().setSystem(RESIDENT_ID).setValue(unique("51060319850612"));
+		Patient p = example("Patient-wang-xiuying", Patient.class);
+		p.getIdentifier().clear();
+		p.addIdentifier().setSystem(RESIDENT_ID).setValue(newResidentId());
+		p.getName().clear();
 		p.addName().setText("陈静").setFamily("陈").addGiven("静");
 		patient = fhir.create().resource(p).execute().getId().toUnqualifiedVersionless().getValue();
 
@@ -88,9 +90,8 @@ class ChineseFullTextSearchTest extends FhirServerTestSupport {
 	}
 
 	private String create(String title, String conclusion, String narrative) {
-		DiagnosticReport report = new DiagnosticReport();
-		report.setStatus(DiagnosticReport.DiagnosticReportStatus.FINAL);
-		report.getCode().addCoding().setSystem("http://loinc.org").setCode("24627-2").setDisplay("CT Chest");
+		DiagnosticReport report = example("DiagnosticReport-chest-ct-wang-xiuying", DiagnosticReport.class);
+		report.getIdentifierFirstRep().setValue(unique("DY-RIS-"));
 		report.getCode().setText(title);
 		report.setSubject(new Reference(patient));
 		report.setConclusion(conclusion);

@@ -35,12 +35,11 @@ class FhirServerTest extends FhirServerTestSupport {
 				.toList();
 		assertThat(types).contains("Patient", "Organization", "OrganizationAffiliation", "Consent",
 				"ServiceRequest", "Task", "DiagnosticReport", "Observation", "AuditEvent");
-		assertThat(types).doesNotContain("ResearchStudy", "MedicinalProductIngredient");
 	}
 
 	@Test
 	void patientWithChineseNameAndResidentIdCanBeCreatedReadUpdatedAndDeleted() {
-		String residentId = unique("51060319850612");
+		String residentId = newResidentId();
 		Patient patient = patient("王", "秀英", residentId);
 
 		IdType id = (IdType) fhir.create().resource(patient).execute().getId();
@@ -59,7 +58,7 @@ class FhirServerTest extends FhirServerTestSupport {
 
 	@Test
 	void patientsAreFoundByChineseName() {
-		String residentId = unique("11010819900307");
+		String residentId = newResidentId();
 		fhir.create().resource(patient("欧阳", "娜娜", residentId)).execute();
 
 		Bundle byFamily = fhir.search().forResource(Patient.class)
@@ -81,8 +80,26 @@ class FhirServerTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void aHospitalFindsAPatientsReportsByResidentIdThroughAChainedSearch() {
+		String residentId = newResidentId();
+		IdType patient = (IdType) fhir.create().resource(patient("黄", "磊", residentId)).execute().getId();
+		Observation potassium = potassium(3.2);
+		potassium.setSubject(new Reference(patient.toUnqualifiedVersionless()));
+		fhir.create().resource(potassium).execute();
+
+		Bundle found = fhir.search().forResource(Observation.class)
+				.where(Observation.SUBJECT.hasChainedProperty(Patient.IDENTIFIER.exactly().systemAndCode(RESIDENT_ID, residentId)))
+				.and(Observation.CODE.exactly().systemAndCode("http://loinc.org", "2823-3"))
+				.returnBundle(Bundle.class).execute();
+
+		assertThat(found.getEntry()).hasSize(1);
+		assertThat(((Observation) found.getEntryFirstRep().getResource()).getValueQuantity().getValue())
+				.isEqualByComparingTo("3.2");
+	}
+
+	@Test
 	void historyKeepsEveryVersion() {
-		Patient patient = patient("李", "建国", unique("44030419951122"));
+		Patient patient = patient("李", "建国", newResidentId());
 		IdType id = ((IdType) fhir.create().resource(patient).execute().getId()).toUnqualifiedVersionless();
 		patient.setId(id);
 		patient.setGender(AdministrativeGender.MALE);
@@ -98,13 +115,13 @@ class FhirServerTest extends FhirServerTestSupport {
 
 	@Test
 	void aTransactionThatFailsHalfWayLeavesNothingBehind() {
-		String residentId = unique("51062319720305");
+		String residentId = newResidentId();
 		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 		transaction.addEntry().setFullUrl("urn:uuid:7d3c1b8e-1f0a-4e55-9c1e-5b2f4a6d8e01")
 				.setResource(patient("张", "伟", residentId))
 				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
 		Observation potassium = potassium(4.2);
-		potassium.setSubject(new Reference("Patient/no-such-patient-" + residentId));
+		potassium.setSubject(new Reference("Patient/no-such-patient-" + unique("p")));
 		transaction.addEntry().setResource(potassium).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
 
 		assertThatThrownBy(() -> fhir.transaction().withBundle(transaction).execute())
@@ -119,7 +136,7 @@ class FhirServerTest extends FhirServerTestSupport {
 
 	@Test
 	void conditionalCreateOnAnIdentifierIsIdempotent() {
-		String residentId = unique("11010519800101");
+		String residentId = newResidentId();
 		String condition = "Patient?identifier=" + RESIDENT_ID + "|" + residentId;
 
 		MethodOutcome first = fhir.create().resource(patient("赵", "敏", residentId)).conditionalByUrl(condition).execute();
@@ -152,7 +169,7 @@ class FhirServerTest extends FhirServerTestSupport {
 
 	@Test
 	void anUpdateWithAStaleIfMatchAnswers412() {
-		Patient patient = patient("周", "杰", unique("51060319850612"));
+		Patient patient = patient("周", "杰", newResidentId());
 		IdType id = ((IdType) fhir.create().resource(patient).execute().getId()).toUnqualifiedVersionless();
 		patient.setId(id);
 		patient.setGender(AdministrativeGender.MALE);

@@ -64,6 +64,33 @@ public abstract class FhirServerTestSupport {
 		return prefix + UUID.randomUUID().toString().substring(0, 8);
 	}
 
+	/**
+	 * A well-formed resident ID (居民身份证号: region, birth date, serial, GB 11643 check digit) that no earlier run
+	 * is likely to have used.
+	 */
+	protected static String newResidentId() {
+		java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+		String body = "510603" + java.time.LocalDate.of(1940, 1, 1).plusDays(random.nextInt(30000))
+				.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE) + String.format("%03d", random.nextInt(1000));
+		int[] weights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+		int sum = 0;
+		for (int i = 0; i < 17; i++) {
+			sum += (body.charAt(i) - '0') * weights[i];
+		}
+		return body + "10X98765432".charAt(sum % 11);
+	}
+
+	/** One of the guide's examples (ig/examples) as a new resource: no id, ready to create. */
+	protected static <T extends org.hl7.fhir.r4.model.Resource> T example(String name, Class<T> type) {
+		try (java.io.InputStream in = FhirServerTestSupport.class.getResourceAsStream("/yilian-guide/examples/" + name + ".json")) {
+			T resource = type.cast(FHIR.newJsonParser().parseResource(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+			resource.setId((String) null);
+			return resource;
+		} catch (IOException e) {
+			throw new IllegalStateException(name, e);
+		}
+	}
+
 	/** Raw HTTP for what HAPI's client will not send (malformed bodies, hand-set headers). */
 	protected HttpResponse<String> send(String method, String path, String body, String... headers)
 			throws IOException, InterruptedException {

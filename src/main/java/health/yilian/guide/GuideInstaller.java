@@ -1,0 +1,60 @@
+package health.yilian.guide;
+
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import health.yilian.server.YilianProperties;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stores the guide in the server at start so integration engineers can read it where they send data
+ * ({@code /fhir/StructureDefinition}, {@code /fhir/CodeSystem}, {@code /fhir/ValueSet}, {@code /fhir/ConceptMap}),
+ * and, when {@code yilian.demo-data} is on, the guide's examples as the demo alliance (德阳市城市医疗集团).
+ *
+ * <p>Each resource is written with PUT at its guide id: HAPI skips an update that changes nothing, so restarts
+ * add no versions, and a new guide version replaces the old definitions in place. The examples go through the
+ * same profile enforcement as any write, so a broken example stops the start instead of becoming demo data.
+ */
+@Component
+public class GuideInstaller {
+
+	private static final Logger log = LoggerFactory.getLogger(GuideInstaller.class);
+
+	private final YilianGuide guide;
+	private final IFhirSystemDao<Bundle, Meta> systemDao;
+	private final YilianProperties yilian;
+
+	public GuideInstaller(YilianGuide guide, IFhirSystemDao<Bundle, Meta> systemDao, YilianProperties yilian) {
+		this.guide = guide;
+		this.systemDao = systemDao;
+		this.yilian = yilian;
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	public void install() {
+		put(guide.conformanceResources());
+		log.info("Yilian guide: {} conformance resources in place", guide.conformanceResources().size());
+		if (yilian.demoData()) {
+			put(guide.examples());
+			log.info("Demo alliance: {} example resources in place", guide.examples().size());
+		}
+	}
+
+	private void put(List<Resource> resources) {
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		for (Resource resource : resources) {
+			String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+			transaction.addEntry()
+					.setResource(resource.copy())
+					.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
+		}
+		systemDao.transaction(new SystemRequestDetails(), transaction);
+	}
+}

@@ -1,0 +1,85 @@
+package health.yilian.guide;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.validation.JpaValidationSupportChain;
+import jakarta.annotation.PostConstruct;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.r4.model.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/**
+ * The Yilian implementation guide as the server carries it: the StructureDefinitions, CodeSystems, ValueSets and
+ * ConceptMaps that {@code ig/build} generates into {@code profiles/} and {@code terminology/}, and its examples,
+ * read from the classpath (no package registry, no network).
+ *
+ * <p>They go into HAPI's validation chain before anything else, from memory, at construction. HAPI's repository
+ * validation reads profiles from the database, which on a fresh database is empty until a guide is installed, so
+ * the first writes would go unchecked; here the first write is checked like every other.
+ */
+@Component
+public class YilianGuide {
+
+	public static final String CANONICAL = "https://yilian.health/fhir";
+
+	private final FhirContext fhirContext;
+	private final JpaValidationSupportChain validationChain;
+	private final List<Resource> conformanceResources;
+	private final List<Resource> examples;
+
+	public YilianGuide(FhirContext fhirContext, JpaValidationSupportChain validationChain) {
+		this.fhirContext = fhirContext;
+		this.validationChain = validationChain;
+		this.conformanceResources = load("yilian-guide/profiles/*.json", "yilian-guide/terminology/*.json");
+		this.examples = load("yilian-guide/examples/*.json");
+	}
+
+	@PostConstruct
+	void putGuideFirstInTheValidationChain() {
+		PrePopulatedValidationSupport guide = new PrePopulatedValidationSupport(fhirContext);
+		conformanceResources.forEach(guide::addResource);
+		validationChain.addValidationSupport(0, guide);
+		validationChain.invalidateCaches();
+	}
+
+	/** Profiles, extensions, code systems, value sets and concept maps, as published. */
+	public List<Resource> conformanceResources() {
+		return conformanceResources;
+	}
+
+	/** The guide's examples: one consistent demo alliance. */
+	public List<Resource> examples() {
+		return examples;
+	}
+
+	private List<Resource> load(String... patterns) {
+		List<Resource> resources = new ArrayList<>();
+		PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
+		try {
+			for (String pattern : patterns) {
+				org.springframework.core.io.Resource[] found = resolver.getResources("classpath*:" + pattern);
+				java.util.Arrays.sort(found, Comparator.comparing(org.springframework.core.io.Resource::getFilename));
+				for (org.springframework.core.io.Resource file : found) {
+					try (InputStream in = file.getInputStream()) {
+						resources.add((Resource) fhirContext.newJsonParser()
+								.parseResource(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+					}
+				}
+			}
+		} catch (IOException e) {
+			throw new UncheckedIOException("Cannot read the Yilian guide from the classpath", e);
+		}
+		if (resources.isEmpty()) {
+			throw new IllegalStateException("No guide artifacts found for " + String.join(", ", patterns)
+					+ ": build with ./mvnw, which packages profiles/ and terminology/");
+		}
+		return List.copyOf(resources);
+	}
+}
