@@ -316,3 +316,72 @@ Usage: #example
 * authoredOn = "2026-11-10T08:30:00+08:00"
 * owner = Reference(deyang-peoples-hospital)
 * businessStatus = YilianRecognitionDecision#recognised "结果互认"
+
+// A specialty alliance that shares a member with the city group, and one expired and one revoked grant.
+
+Instance: sichuan-chest-pain-specialty-alliance
+InstanceOf: YilianAlliance
+Title: "四川省胸痛专科联盟"
+Usage: #example
+* active = true
+* type[organizationKind] = YilianOrganizationKind#alliance "医联体"
+* type[allianceKind] = YilianAllianceKind#specialty-alliance "专科联盟"
+* name = "四川省胸痛专科联盟"
+* extension[leadHospital].valueReference = Reference(deyang-peoples-hospital)
+* extension[recognitionPolicy].valueCode = #all-levels
+
+Instance: membership-specialty-deyang-peoples-hospital
+InstanceOf: YilianMembership
+Title: "德阳市人民医院：胸痛专科联盟牵头单位"
+Usage: #example
+* identifier[0].system = $membership-id
+* identifier[0].value = "SC-CP-0001"
+* active = true
+* period.start = "2024-01-01"
+* organization = Reference(sichuan-chest-pain-specialty-alliance)
+* participatingOrganization = Reference(deyang-peoples-hospital)
+* network = Reference(sichuan-chest-pain-specialty-alliance)
+* code = YilianMembershipRole#lead "牵头单位"
+
+Instance: membership-specialty-deyang-second-peoples-hospital
+InstanceOf: YilianMembership
+Title: "德阳市第二人民医院：胸痛专科联盟协作单位"
+Usage: #example
+* identifier[0].system = $membership-id
+* identifier[0].value = "SC-CP-0002"
+* active = true
+* period.start = "2024-01-01"
+* organization = Reference(sichuan-chest-pain-specialty-alliance)
+* participatingOrganization = Reference(deyang-second-peoples-hospital)
+* network = Reference(sichuan-chest-pain-specialty-alliance)
+* code = YilianMembershipRole#collaborating "协作单位"
+
+Instance: brand-authorization-chengbei-expired
+InstanceOf: YilianBrandAuthorization
+Title: "城北社区卫生服务中心牌匾授权（已过期）"
+Usage: #example
+* status = #active
+* dateTime = "2023-03-15T10:00:00+08:00"
+* performer = Reference(deyang-peoples-hospital)
+* organization = Reference(deyang-city-medical-group)
+* sourceReference = Reference(plaque-request-deyang-second-peoples-hospital)
+* provision.period.start = "2023-03-15"
+* provision.period.end = "2025-03-14"
+* provision.actor.reference = Reference(chengbei-community-health-centre)
+* provision.action[0] = YilianBrandAction#hang-plaque "悬挂医联体牌匾"
+* provision.extension[plaqueWording].valueString = "德阳市城市医疗集团成员单位"
+
+Instance: brand-authorization-specialty-revoked
+InstanceOf: YilianBrandAuthorization
+Title: "德阳市第二人民医院胸痛专科联盟名称授权（已撤销）"
+Usage: #example
+* status = #inactive
+* extension[revocationReason].valueString = "未经授权在广告中使用牵头医院名义（协议第4.2.7条）"
+* dateTime = "2024-02-01T10:00:00+08:00"
+* performer = Reference(deyang-peoples-hospital)
+* organization = Reference(sichuan-chest-pain-specialty-alliance)
+* sourceReference = Reference(plaque-request-deyang-second-peoples-hospital)
+* provision.period.start = "2024-02-01"
+* provision.period.end = "2027-01-31"
+* provision.actor.reference = Reference(deyang-second-peoples-hospital)
+* provision.action[0] = YilianBrandAction#use-name-in-alliance-business "在医联体业务范围内使用医联体名称"

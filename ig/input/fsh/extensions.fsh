@@ -115,3 +115,10 @@ Context: DiagnosticReport
 * extension[scope] ^short = "The alliance in which it is recognised"
 * extension[item].value[x] only Coding
 * extension[valid-until].value[x] only dateTime
+
+Extension: YilianRevocationReason
+Id: yilian-revocation-reason
+Title: "撤销原因 Why a grant was revoked"
+Description: "Recorded by the lead hospital when it revokes a brand grant (status inactive), e.g. unauthorised use (004 agreement §4.2.7)."
+Context: Consent
+* value[x] only string

@@ -182,6 +182,7 @@ Description: "The lead hospital's grant to a member of the right to hang the all
 * provision.provision MS
 * provision.provision.type = #deny
 * provision.provision.action from YilianBrandActions (required)
+* extension contains YilianRevocationReason named revocationReason 0..1 MS
 
 Profile: YilianSharingConsent
 Parent: Consent

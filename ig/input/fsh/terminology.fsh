@@ -516,3 +516,34 @@ Description: "Which LOINC codes report each catalogue item."
 * group[0].element[13].code = #US-ABDOMEN
 * group[0].element[13].target[0].code = #24558-9
 * group[0].element[13].target[0].equivalence = #equivalent
+
+CodeSystem: YilianBrandCheckReason
+Id: yilian-brand-check-reason
+Title: "品牌使用核验结论 Brand-check reason"
+Description: "Why an organisation may or may not use an alliance's brand on a date (answer of Organization/$brand-check)."
+* ^caseSensitive = true
+* ^language = #zh-CN
+* #permitted "已获授权" "Permitted by an active grant"
+* #no-grant "未获授权" "No grant"
+* #not-yet-valid "授权尚未生效" "The grant is not yet valid"
+* #expired "授权已过期" "The grant has expired"
+* #revoked "授权已撤销" "The grant was revoked"
+* #membership-ended "成员资格已终止" "The membership has ended"
+* #member-inactive "机构已终止" "The organisation is no longer active"
+* #action-denied "该用途未获授权或被明确禁止" "The grant does not permit this use, or denies it"
+* #action-never-grantable "该用途不得授权" "This use can never be granted"
+
+// ---------- Search parameters ----------
+
+Instance: organization-qc-status
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "质控结果 QC standing (qc-status)"
+* url = "https://yilian.health/fhir/SearchParameter/organization-qc-status"
+* name = "qc-status"
+* status = #active
+* description = "The standing of an organisation's quality-control qualifications (passed, failed, suspended). Members whose lab or imaging department failed QC, for the lead (000 art.11.3): Organization?_has:Organization:partof:qc-status=failed&_has:OrganizationAffiliation:participating-organization:network=Organization/{alliance}"
+* code = #qc-status
+* base = #Organization
+* type = #token
+* expression = "Organization.extension('http://hl7.org/fhir/5.0/StructureDefinition/extension-Organization.qualification').extension('https://yilian.health/fhir/StructureDefinition/yilian-qc-status').value"

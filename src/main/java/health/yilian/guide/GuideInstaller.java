@@ -2,7 +2,10 @@ package health.yilian.guide;
 
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import health.yilian.server.YilianProperties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Meta;
@@ -30,22 +33,45 @@ public class GuideInstaller {
 	private final YilianGuide guide;
 	private final IFhirSystemDao<Bundle, Meta> systemDao;
 	private final YilianProperties yilian;
+	private final ISearchParamRegistry searchParameters;
 
-	public GuideInstaller(YilianGuide guide, IFhirSystemDao<Bundle, Meta> systemDao, YilianProperties yilian) {
+	public GuideInstaller(
+			YilianGuide guide,
+			IFhirSystemDao<Bundle, Meta> systemDao,
+			YilianProperties yilian,
+			ISearchParamRegistry searchParameters) {
 		this.guide = guide;
 		this.systemDao = systemDao;
 		this.yilian = yilian;
+		this.searchParameters = searchParameters;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
 	public void install() {
 		put(guide.conformanceResources());
+		// The guide's search parameters answer from the first request on, not after the registry's next poll.
+		searchParameters.forceRefresh();
 		log.info("Yilian guide: {} conformance resources in place", guide.conformanceResources().size());
 		if (yilian.demoData()) {
-			put(guide.examples());
+			guide.examples().stream()
+					.collect(Collectors.groupingBy(GuideInstaller::writeOrder, TreeMap::new, Collectors.toList()))
+					.values()
+					.forEach(this::put);
 			log.info("Demo alliance: {} example resources in place", guide.examples().size());
 		}
 	}
+
+	/**
+	 * Organisations before the memberships and grants that the alliance rules check against them, and patients
+	 * before their records: the rules read what is already stored, so each group is its own transaction.
+	 */
+	private static int writeOrder(Resource resource) {
+		int rank = WRITE_ORDER.indexOf(resource.fhirType());
+		return rank < 0 ? WRITE_ORDER.size() : rank;
+	}
+
+	private static final List<String> WRITE_ORDER = List.of(
+			"Organization", "OrganizationAffiliation", "Patient", "DocumentReference", "Consent");
 
 	private void put(List<Resource> resources) {
 		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);

@@ -43,6 +43,7 @@ public class FhirRestServerConfig {
 			DatabaseBackedPagingProvider pagingProvider,
 			IInterceptorService interceptorService,
 			List<YilianInterceptor> interceptors,
+			List<YilianOperationProvider> operations,
 			YilianProperties yilian) {
 		if (yilian.rulesEnabled()) {
 			// Strict by default: an unknown element or a malformed value is refused, never silently dropped.
@@ -63,6 +64,7 @@ public class FhirRestServerConfig {
 		server.setServerName("Yilian FHIR server");
 		server.registerProviders(resourceProviders.createProviders());
 		server.registerProviders(systemProvider, valueSetOperations);
+		server.registerProviders(List.copyOf(operations));
 		server.setPagingProvider(pagingProvider);
 		server.setDefaultResponseEncoding(EncodingEnum.JSON);
 		server.setServerAddressStrategy(

@@ -70,6 +70,12 @@ class GuideEnforcementTest extends FhirServerTestSupport {
 				"Task-recognition-decision-wang-xiuying", "DiagnosticReport-lab-report-wang-xiuying",
 				"DiagnosticReport-chest-ct-wang-xiuying", "Observation-potassium-wang-xiuying"}) {
 			Resource resource = asNew(example, Resource.class);
+			if (resource instanceof OrganizationAffiliation membership) {
+				// a member holds one membership of an alliance at a time: give the copy a member of its own
+				Organization newMember = asNew("Organization-chengbei-community-health-centre", Organization.class);
+				membership.getParticipatingOrganization().setReference(
+						fhir.create().resource(newMember).execute().getId().toUnqualifiedVersionless().getValue());
+			}
 			assertThat(fhir.create().resource(resource).execute().getCreated()).as(example).isTrue();
 		}
 	}

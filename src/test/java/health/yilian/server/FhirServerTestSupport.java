@@ -26,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * records with identifiers unique to the run and searches within them.
  */
 @SpringBootTest(classes = YilianServerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@org.springframework.context.annotation.Import(TestClock.Config.class)
 public abstract class FhirServerTestSupport {
 
 	public static final String SID = "https://yilian.health/fhir/sid/";
@@ -39,6 +40,9 @@ public abstract class FhirServerTestSupport {
 
 	protected IGenericClient fhir;
 
+	@org.springframework.beans.factory.annotation.Autowired
+	protected TestClock clock;
+
 	@DynamicPropertySource
 	static void freshIndexPerRun(DynamicPropertyRegistry registry) throws IOException {
 		Path dataDir = Files.createTempDirectory("yilian-test-");
@@ -47,6 +51,7 @@ public abstract class FhirServerTestSupport {
 
 	@BeforeEach
 	void connectClient() {
+		clock.reset();
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
 		fhir = FHIR.newRestfulGenericClient(baseUrl());
 	}
@@ -81,7 +86,7 @@ public abstract class FhirServerTestSupport {
 	}
 
 	/** One of the guide's examples (ig/examples) as a new resource: no id, ready to create. */
-	protected static <T extends org.hl7.fhir.r4.model.Resource> T example(String name, Class<T> type) {
+	public static <T extends org.hl7.fhir.r4.model.Resource> T example(String name, Class<T> type) {
 		try (java.io.InputStream in = FhirServerTestSupport.class.getResourceAsStream("/yilian-guide/examples/" + name + ".json")) {
 			T resource = type.cast(FHIR.newJsonParser().parseResource(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)));
 			resource.setId((String) null);

@@ -1,0 +1,76 @@
+package health.yilian.branding;
+
+import static health.yilian.server.RuleViolation.refuse;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import health.yilian.membership.Memberships;
+import java.time.LocalDate;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.OrganizationAffiliation;
+import org.hl7.fhir.r4.model.Reference;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who may be granted the alliance brand, by whom, for how long (002 §7.2.2 and annex, 004 art.19.4, agreement
+ * §4.2.7), checked on every write of an active grant: the grantor is the alliance's lead hospital, the grantee is a
+ * member when the grant starts, and the grant does not outlast the membership's term. Uses that can never be
+ * granted (licence registration, medical documents, seals, invoices, accounts, advertising in the lead's name) are
+ * refused by the profile's required binding on the permitted actions.
+ */
+@Component
+public class BrandGrantRules implements health.yilian.server.YilianInterceptor {
+
+	static final String LEAD_HOSPITAL = "https://yilian.health/fhir/StructureDefinition/yilian-lead-hospital";
+
+	private final DaoRegistry daoRegistry;
+	private final Memberships memberships;
+
+	public BrandGrantRules(DaoRegistry daoRegistry, Memberships memberships) {
+		this.daoRegistry = daoRegistry;
+		this.memberships = memberships;
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+	public void created(IBaseResource resource) {
+		check(resource);
+	}
+
+	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
+	public void updated(IBaseResource previous, IBaseResource resource) {
+		check(resource);
+	}
+
+	private void check(IBaseResource resource) {
+		if (!(resource instanceof Consent grant) || !BrandGrants.isBrandGrant(grant)
+				|| grant.getStatus() != Consent.ConsentState.ACTIVE || !grant.hasOrganization()
+				|| !grant.getProvision().hasActor() || !grant.getProvision().getPeriod().hasStart()) {
+			return; // revocations and drafts are not grants; missing elements are the profile's to report
+		}
+		String alliance = grant.getOrganizationFirstRep().getReference();
+		String grantee = grant.getProvision().getActorFirstRep().getReference().getReference();
+		Organization allianceOrganization = daoRegistry.getResourceDao(Organization.class)
+				.read(new IdType(alliance), new SystemRequestDetails());
+		Reference lead = (Reference) allianceOrganization.getExtensionByUrl(LEAD_HOSPITAL).getValue();
+		if (!grant.getPerformerFirstRep().getReference().equals(lead.getReference())) {
+			throw refuse("yl-brand-grantor-lead", "Consent.performer", "only the lead hospital of " + alliance
+					+ " (" + lead.getReference() + ") grants its brand, not " + grant.getPerformerFirstRep().getReference());
+		}
+		LocalDate start = Memberships.day(grant.getProvision().getPeriod().getStartElement()).orElseThrow();
+		OrganizationAffiliation membership = memberships.activeOn(grantee, alliance, start).orElseThrow(() -> refuse(
+				"yl-brand-grantee-member", "Consent.provision.actor",
+				grantee + " is not a member of " + alliance + " on " + start + ": the brand is granted to members only"));
+		Memberships.day(membership.getPeriod().getEndElement()).ifPresent(termEnd ->
+				Memberships.day(grant.getProvision().getPeriod().getEndElement())
+						.filter(grantEnd -> grantEnd.isAfter(termEnd))
+						.ifPresent(grantEnd -> {
+							throw refuse("yl-brand-within-term", "Consent.provision.period.end", "the grant runs to "
+									+ grantEnd + " but the membership ends on " + termEnd + ": end the grant by then");
+						}));
+	}
+}
