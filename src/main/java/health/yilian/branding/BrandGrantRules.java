@@ -2,11 +2,12 @@ package health.yilian.branding;
 
 import static health.yilian.server.RuleViolation.refuse;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import health.yilian.membership.Memberships;
+import health.yilian.server.WriteRule;
 import java.time.LocalDate;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Consent;
@@ -24,7 +25,7 @@ import org.springframework.stereotype.Component;
  * refused by the profile's required binding on the permitted actions.
  */
 @Component
-public class BrandGrantRules implements health.yilian.server.YilianInterceptor {
+public class BrandGrantRules extends WriteRule {
 
 	static final String LEAD_HOSPITAL = "https://yilian.health/fhir/StructureDefinition/yilian-lead-hospital";
 
@@ -36,17 +37,8 @@ public class BrandGrantRules implements health.yilian.server.YilianInterceptor {
 		this.memberships = memberships;
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-	public void created(IBaseResource resource) {
-		check(resource);
-	}
-
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-	public void updated(IBaseResource previous, IBaseResource resource) {
-		check(resource);
-	}
-
-	private void check(IBaseResource resource) {
+	@Override
+	protected void check(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
 		if (!(resource instanceof Consent grant) || !BrandGrants.isBrandGrant(grant)
 				|| grant.getStatus() != Consent.ConsentState.ACTIVE || !grant.hasOrganization()
 				|| !grant.getProvision().hasActor() || !grant.getProvision().getPeriod().hasStart()) {

@@ -13,7 +13,8 @@ import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
-import health.yilian.server.YilianInterceptor;
+import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
+import health.yilian.server.WriteRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,7 @@ import org.springframework.stereotype.Component;
  * the validator maps to URIs; the full registry only names other OIDs in messages. See bench/RESULTS.md.
  */
 @Component
-public class ProfileEnforcement implements YilianInterceptor {
+public class ProfileEnforcement extends WriteRule {
 
 	private final FhirContext fhirContext;
 	private final FhirValidator validator;
@@ -49,16 +50,6 @@ public class ProfileEnforcement implements YilianInterceptor {
 		// HAPI's own instance validator (the one behind $validate), whose chain starts with YilianGuide.
 		this.validator = fhirContext.newValidator();
 		this.validator.registerValidatorModule(instanceValidator);
-	}
-
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-	public void created(IBaseResource resource, RequestDetails request) {
-		enforce(resource, request);
-	}
-
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-		enforce(resource, request);
 	}
 
 	/** {@code $validate} without {@code profile=} would only check what the resource claims; add what the write checks. */
@@ -94,7 +85,8 @@ public class ProfileEnforcement implements YilianInterceptor {
 		}
 	}
 
-	private void enforce(IBaseResource resource, RequestDetails request) {
+	@Override
+	protected void check(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
 		if (RequiredProfile.of(resource).isEmpty()) {
 			return;
 		}

@@ -2,14 +2,13 @@ package health.yilian.membership;
 
 import static health.yilian.server.RuleViolation.refuse;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import health.yilian.server.YilianInterceptor;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import health.yilian.server.WriteRule;
 import java.time.LocalDate;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -25,7 +24,7 @@ import org.springframework.stereotype.Component;
  * The term's shape (start before end, a reason exactly when ended) is the profile's.
  */
 @Component
-public class MembershipRules implements YilianInterceptor {
+public class MembershipRules extends WriteRule {
 
 	private final DaoRegistry daoRegistry;
 	private final Memberships memberships;
@@ -35,17 +34,8 @@ public class MembershipRules implements YilianInterceptor {
 		this.memberships = memberships;
 	}
 
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-	public void created(IBaseResource resource, TransactionDetails transaction) {
-		check(resource, transaction);
-	}
-
-	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-	public void updated(IBaseResource previous, IBaseResource resource, TransactionDetails transaction) {
-		check(resource, transaction);
-	}
-
-	private void check(IBaseResource resource, TransactionDetails transaction) {
+	@Override
+	protected void check(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
 		if (!(resource instanceof OrganizationAffiliation membership)) {
 			return;
 		}
