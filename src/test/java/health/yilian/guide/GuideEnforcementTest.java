@@ -168,6 +168,85 @@ class GuideEnforcementTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void anAllianceWithoutItsLeadHospitalIsRefused() {
+		assertRefused(asNew("Organization-deyang-city-medical-group", Organization.class,
+				o -> o.getExtension().removeIf(e -> e.getUrl().endsWith("yilian-lead-hospital"))), "yilian-lead-hospital");
+	}
+
+	@Test
+	void anAllianceOfAnUnknownKindIsRefused() {
+		assertRefused(asNew("Organization-deyang-city-medical-group", Organization.class,
+				o -> o.getType().get(1).getCodingFirstRep().setCode("medical-consortium")), "yilian-alliance-kind");
+	}
+
+	@Test
+	void aMembershipWithAnUnknownRoleIsRefused() {
+		assertRefused(asNew("OrganizationAffiliation-membership-chengbei-community-health-centre", OrganizationAffiliation.class,
+				m -> m.getCodeFirstRep().getCodingFirstRep().setCode("honorary")), "yilian-membership-role");
+	}
+
+	@Test
+	void aBrandGrantWithoutAnEndIsRefused() {
+		assertRefused(asNew("Consent-brand-authorization-deyang-second-peoples-hospital", Consent.class,
+				c -> c.getProvision().getPeriod().setEnd(null)), "Consent.provision.period.end");
+	}
+
+	@Test
+	void aSharingConsentWithoutItsPolicyIsRefused() {
+		assertRefused(asNew("Consent-sharing-consent-wang-xiuying", Consent.class, c -> c.getPolicy().clear()), "Consent.policy");
+	}
+
+	@Test
+	void aPatientIdentifierWithoutASystemIsRefused() {
+		assertRefused(asNew("Patient-wang-xiuying", Patient.class, p -> p.getIdentifier().get(1).setSystem(null)),
+				"Patient.identifier");
+	}
+
+	@Test
+	void aReferralOnAnUnknownChannelIsRefused() {
+		assertRefused(asNew("ServiceRequest-referral-up-wang-xiuying", ServiceRequest.class,
+				s -> s.getCategory().get(1).getCodingFirstRep().setCode("express")), "yilian-referral-channel");
+	}
+
+	@Test
+	void aReferralWithoutItsReceivingOrganisationIsRefused() {
+		assertRefused(asNew("ServiceRequest-referral-up-wang-xiuying", ServiceRequest.class, s -> s.getPerformer().clear()),
+				"ServiceRequest.performer");
+	}
+
+	@Test
+	void aReferralCompletedWithoutFeedbackIsRefused() {
+		assertRefused(asNew("Task-referral-task-wang-xiuying", Task.class, t -> t.setStatus(Task.TaskStatus.COMPLETED)),
+				"yl-completed-feedback");
+	}
+
+	@Test
+	void aRetestForAnOtherReasonMustStateIt() {
+		assertRefused(asNew("Task-recognition-decision-wang-xiuying", Task.class, t -> {
+			t.getBusinessStatus().getCodingFirstRep().setCode("retested").setDisplay("重新检查");
+			t.getReasonCode().addCoding(new Coding("https://yilian.health/fhir/CodeSystem/yilian-retest-reason", "other", "其他原因（需说明）"));
+		}), "yl-retest-reason");
+	}
+
+	@Test
+	void aLabReportWithoutItsPerformingLabIsRefused() {
+		assertRefused(asNew("DiagnosticReport-lab-report-wang-xiuying", DiagnosticReport.class, r -> r.getPerformer().clear()),
+				"DiagnosticReport.performer");
+	}
+
+	@Test
+	void anImagingReportWithoutItsIssuedTimeIsRefused() {
+		assertRefused(asNew("DiagnosticReport-chest-ct-wang-xiuying", DiagnosticReport.class, r -> r.setIssued(null)),
+				"DiagnosticReport.issued");
+	}
+
+	@Test
+	void aLabResultWithoutLoincIsRefused() {
+		assertRefused(asNew("Observation-potassium-wang-xiuying", Observation.class,
+				o -> o.getCode().getCodingFirstRep().setSystem("https://his.example.cn/item-codes")), "Observation.code.coding");
+	}
+
+	@Test
 	void findingsAreInChineseWhenTheRequestAsksForIt() throws Exception {
 		Patient nameless = asNew("Patient-wang-xiuying", Patient.class, p -> p.getName().clear());
 		HttpResponse<String> response = send("POST", "/fhir/Patient",
