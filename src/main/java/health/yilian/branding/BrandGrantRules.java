@@ -10,7 +10,10 @@ import health.yilian.membership.Memberships;
 import health.yilian.server.WriteRule;
 import java.time.LocalDate;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.OrganizationAffiliation;
@@ -37,6 +40,21 @@ public class BrandGrantRules extends WriteRule {
 		this.memberships = memberships;
 	}
 
+	private Reference leadHospitalOf(String alliance) {
+		try {
+			Organization organization = daoRegistry.getResourceDao(Organization.class)
+					.read(new IdType(alliance), new SystemRequestDetails());
+			Extension lead = organization.getExtensionByUrl(LEAD_HOSPITAL);
+			if (lead != null && lead.getValue() instanceof Reference reference) {
+				return reference;
+			}
+		} catch (ResourceNotFoundException | ResourceGoneException e) {
+			// refused below, like an organisation that is not an alliance
+		}
+		throw refuse("yl-brand-alliance", "Consent.organization",
+				alliance + " is not an alliance with a lead hospital: name the alliance whose brand is granted");
+	}
+
 	@Override
 	protected void check(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
 		if (!(resource instanceof Consent grant) || !BrandGrants.isBrandGrant(grant)
@@ -46,9 +64,7 @@ public class BrandGrantRules extends WriteRule {
 		}
 		String alliance = grant.getOrganizationFirstRep().getReference();
 		String grantee = grant.getProvision().getActorFirstRep().getReference().getReference();
-		Organization allianceOrganization = daoRegistry.getResourceDao(Organization.class)
-				.read(new IdType(alliance), new SystemRequestDetails());
-		Reference lead = (Reference) allianceOrganization.getExtensionByUrl(LEAD_HOSPITAL).getValue();
+		Reference lead = leadHospitalOf(alliance);
 		if (!grant.getPerformerFirstRep().getReference().equals(lead.getReference())) {
 			throw refuse("yl-brand-grantor-lead", "Consent.performer", "only the lead hospital of " + alliance
 					+ " (" + lead.getReference() + ") grants its brand, not " + grant.getPerformerFirstRep().getReference());

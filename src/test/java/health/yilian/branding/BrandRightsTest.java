@@ -140,6 +140,13 @@ class BrandRightsTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void aGrantMustNameAnAllianceWithALeadHospital() {
+		assertThatThrownBy(() -> fixtures.grant(lead, member, member, TODAY, TODAY.plusYears(1)))
+				.isInstanceOf(UnprocessableEntityException.class)
+				.hasMessageContaining("yl-brand-alliance");
+	}
+
+	@Test
 	void onlyTheLeadHospitalGrants() {
 		assertThatThrownBy(() -> fixtures.grant(member, alliance, member, TODAY, TODAY.plusYears(1)))
 				.isInstanceOf(UnprocessableEntityException.class)
