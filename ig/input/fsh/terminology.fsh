@@ -547,3 +547,29 @@ Title: "质控结果 QC standing (qc-status)"
 * base = #Organization
 * type = #token
 * expression = "Organization.extension('http://hl7.org/fhir/5.0/StructureDefinition/extension-Organization.qualification').extension('https://yilian.health/fhir/StructureDefinition/yilian-qc-status').value"
+
+Instance: servicerequest-referral-direction
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "转诊方向 Referral direction (direction)"
+* url = "https://yilian.health/fhir/SearchParameter/servicerequest-referral-direction"
+* name = "direction"
+* status = #active
+* description = "Direction of a referral (up, down, lateral). Indicators 16 and 17 (004): ServiceRequest?direction=up&requester=Organization/{member}&authored=ge2026-01-01&authored=lt2027-01-01&_summary=count"
+* code = #direction
+* base = #ServiceRequest
+* type = #token
+* expression = "ServiceRequest.category.where(coding.system = 'https://yilian.health/fhir/CodeSystem/yilian-referral-direction')"
+
+Instance: servicerequest-referral-channel
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "转诊通道 Referral channel (channel)"
+* url = "https://yilian.health/fhir/SearchParameter/servicerequest-referral-channel"
+* name = "channel"
+* status = #active
+* description = "Channel of a referral (green, standard): ServiceRequest?channel=green&performer=Organization/{receiver}&status=active"
+* code = #channel
+* base = #ServiceRequest
+* type = #token
+* expression = "ServiceRequest.category.where(coding.system = 'https://yilian.health/fhir/CodeSystem/yilian-referral-channel')"

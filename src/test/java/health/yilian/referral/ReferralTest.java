@@ -70,6 +70,21 @@ class ReferralTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void upAndDownReferralsPerMemberAreCountedBySearchForTheAssessment() {
+		refer(township, county, "up", "green");
+		refer(township, county, "up", "standard");
+		refer(county, township, "down", "standard");
+
+		assertThat(count("ServiceRequest?direction=up&requester=" + township + "&authored=ge2026-01-01&authored=lt2027-01-01")).isEqualTo(2);
+		assertThat(count("ServiceRequest?direction=down&requester=" + county + "&authored=ge2026-01-01&authored=lt2027-01-01")).isEqualTo(1);
+		assertThat(count("ServiceRequest?channel=green&performer=" + county)).isEqualTo(1);
+	}
+
+	private int count(String search) {
+		return fhir.search().byUrl(search + "&_summary=count").returnBundle(Bundle.class).execute().getTotal();
+	}
+
+	@Test
 	void aRejectionCarriesItsCodedReason() {
 		Task task = fhir.read().resource(Task.class).withUrl(refer(township, county, "up", "green")[1]).execute();
 		task.setStatusReason(new CodeableConcept(new Coding(REJECTION_REASONS, "no-capacity", "床位或接诊能力不足")));
