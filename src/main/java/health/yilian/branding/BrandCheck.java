@@ -9,12 +9,11 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.BooleanType;
-import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Type;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,27 +32,22 @@ public class BrandCheck {
 	private final DaoRegistry daoRegistry;
 	private final Memberships memberships;
 	private final BrandGrants grants;
-	private final Map<String, Boolean> grantable;
+	private final Map<String, Type> grantable;
 
 	public BrandCheck(DaoRegistry daoRegistry, Memberships memberships, BrandGrants grants, YilianGuide guide) {
 		this.daoRegistry = daoRegistry;
 		this.memberships = memberships;
 		this.grants = grants;
-		CodeSystem actions = guide.conformanceResources().stream()
-				.filter(r -> r instanceof CodeSystem cs && BRAND_ACTIONS.equals(cs.getUrl()))
-				.map(CodeSystem.class::cast).findFirst().orElseThrow();
-		this.grantable = actions.getConcept().stream().collect(Collectors.toMap(CodeSystem.ConceptDefinitionComponent::getCode,
-				c -> c.getProperty().stream().filter(p -> p.getCode().equals("grantable"))
-						.map(p -> ((BooleanType) p.getValue()).booleanValue()).findFirst().orElse(false)));
+		this.grantable = guide.conceptProperty(BRAND_ACTIONS, "grantable");
 	}
 
 	public Answer check(String organization, String alliance, String action, LocalDate day, LocalDate today) {
-		Boolean mayBeGranted = grantable.get(action);
+		Type mayBeGranted = grantable.get(action);
 		if (mayBeGranted == null) {
 			throw new InvalidRequestException("action: '" + action + "' is not a code of " + BRAND_ACTIONS
 					+ "; use one of " + grantable.keySet());
 		}
-		if (!mayBeGranted) {
+		if (!((BooleanType) mayBeGranted).booleanValue()) {
 			return new Answer(false, "action-never-grantable",
 					"「" + action + "」不得授权：医联体名称和牌匾不得用于执业登记、医疗文书、印章、票据、账户或以牵头医院名义做广告 / this use can never be granted",
 					Optional.empty());

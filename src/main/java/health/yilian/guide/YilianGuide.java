@@ -9,9 +9,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
+import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Type;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
@@ -52,6 +56,24 @@ public class YilianGuide {
 	/** Profiles, extensions, code systems, value sets and concept maps, as published. */
 	public List<Resource> conformanceResources() {
 		return conformanceResources;
+	}
+
+	/**
+	 * One property of every concept of one of the guide's code systems (code → value), for the rules that read
+	 * their facts from the terminology: a grade's {@code level}, whether a brand use is {@code grantable}.
+	 */
+	public Map<String, Type> conceptProperty(String codeSystemUrl, String property) {
+		CodeSystem codeSystem = conformanceResources.stream()
+				.filter(r -> r instanceof CodeSystem cs && codeSystemUrl.equals(cs.getUrl()))
+				.map(CodeSystem.class::cast)
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException("The guide has no code system " + codeSystemUrl));
+		Map<String, Type> values = new HashMap<>();
+		for (CodeSystem.ConceptDefinitionComponent concept : codeSystem.getConcept()) {
+			concept.getProperty().stream().filter(p -> property.equals(p.getCode())).findFirst()
+					.ifPresent(p -> values.put(concept.getCode(), p.getValue()));
+		}
+		return Map.copyOf(values);
 	}
 
 	/** The guide's examples: one consistent demo alliance. */

@@ -52,6 +52,17 @@ public class Memberships {
 		return of(member, alliance).stream().filter(m -> inForceOn(m, day)).findFirst();
 	}
 
+	/** The alliances of which both organisations are members on {@code day} (for referral and its green channel). */
+	public List<String> sharedAlliances(String a, String b, LocalDate day) {
+		List<String> ofA = alliancesOn(a, day);
+		return alliancesOn(b, day).stream().filter(ofA::contains).toList();
+	}
+
+	private List<String> alliancesOn(String member, LocalDate day) {
+		return of(member, null).stream().filter(m -> inForceOn(m, day))
+				.map(m -> m.getNetworkFirstRep().getReference()).distinct().toList();
+	}
+
 	/**
 	 * In force on a day: started by then and not yet ended. Without an end date the flag decides: a membership
 	 * made inactive without an end is suspended.

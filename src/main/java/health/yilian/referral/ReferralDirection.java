@@ -5,10 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
-import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Type;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,15 +20,10 @@ public class ReferralDirection {
 
 	static final String GRADES = YilianGuide.CANONICAL + "/CodeSystem/yilian-hospital-grade";
 
-	private final Map<String, Integer> levelOfGrade;
+	private final Map<String, Type> levelOfGrade;
 
 	public ReferralDirection(YilianGuide guide) {
-		CodeSystem grades = guide.conformanceResources().stream()
-				.filter(r -> r instanceof CodeSystem cs && GRADES.equals(cs.getUrl()))
-				.map(CodeSystem.class::cast).findFirst().orElseThrow();
-		levelOfGrade = grades.getConcept().stream().collect(Collectors.toMap(CodeSystem.ConceptDefinitionComponent::getCode,
-				c -> c.getProperty().stream().filter(p -> p.getCode().equals("level"))
-						.map(p -> ((IntegerType) p.getValue()).getValue()).findFirst().orElseThrow()));
+		levelOfGrade = guide.conceptProperty(GRADES, "level");
 	}
 
 	/** The directions the grades allow; empty when either organisation has no grade. */
@@ -52,6 +46,7 @@ public class ReferralDirection {
 				.filter(c -> GRADES.equals(c.getSystem()))
 				.map(c -> levelOfGrade.get(c.getCode()))
 				.filter(java.util.Objects::nonNull)
+				.map(level -> ((IntegerType) level).getValue())
 				.findFirst();
 	}
 }

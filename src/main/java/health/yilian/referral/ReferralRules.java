@@ -17,7 +17,6 @@ import java.util.TreeSet;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Organization;
-import org.hl7.fhir.r4.model.OrganizationAffiliation;
 import org.hl7.fhir.r4.model.PractitionerRole;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -54,7 +53,7 @@ public class ReferralRules extends WriteRule {
 		LocalDate day = referral.getAuthoredOnElement().getValue().toInstant().atZone(ClockConfig.CHINA).toLocalDate();
 		Organization from = organizationOf(referral.getRequester());
 		Organization to = organizationOf(referral.getPerformerFirstRep());
-		List<String> alliances = commonAlliances(id(from), id(to), day);
+		List<String> alliances = memberships.sharedAlliances(id(from), id(to), day);
 		if (alliances.isEmpty()) {
 			throw refuse("yl-referral-members", "ServiceRequest.performer", from.getName() + " and " + to.getName()
 					+ " are not both active members of one alliance on " + day
@@ -74,14 +73,6 @@ public class ReferralRules extends WriteRule {
 
 	static boolean isReferral(ServiceRequest request) {
 		return request.getCategory().stream().flatMap(c -> c.getCoding().stream()).anyMatch(c -> DIRECTIONS.equals(c.getSystem()));
-	}
-
-	private List<String> commonAlliances(String a, String b, LocalDate day) {
-		Set<String> ofA = new TreeSet<>(memberships.of(a, null).stream().filter(m -> Memberships.inForceOn(m, day))
-				.map(m -> m.getNetworkFirstRep().getReference()).toList());
-		return memberships.of(b, null).stream().filter(m -> Memberships.inForceOn(m, day))
-				.map(OrganizationAffiliation::getNetworkFirstRep).map(Reference::getReference)
-				.filter(ofA::contains).distinct().toList();
 	}
 
 	private boolean isLateralAlliance(String alliance) {

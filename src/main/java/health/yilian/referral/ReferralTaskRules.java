@@ -9,8 +9,10 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import health.yilian.guide.YilianGuide;
 import health.yilian.membership.Memberships;
+import health.yilian.server.ClockConfig;
 import health.yilian.server.YilianInterceptor;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,7 +104,8 @@ public class ReferralTaskRules implements YilianInterceptor {
 		if (!green || !task.hasOwner() || !task.hasRequester()) {
 			return;
 		}
-		acceptanceHours(task.getRequester().getReference(), task.getOwner().getReference()).ifPresent(hours ->
+		LocalDate day = task.getAuthoredOn().toInstant().atZone(ClockConfig.CHINA).toLocalDate();
+		acceptanceHours(task.getRequester().getReference(), task.getOwner().getReference(), day).ifPresent(hours ->
 				task.getRestriction().getPeriod().setEnd(java.util.Date.from(
 						task.getAuthoredOn().toInstant().plus(Duration.ofHours(hours)))));
 	}
@@ -122,12 +125,9 @@ public class ReferralTaskRules implements YilianInterceptor {
 		return daoRegistry.getResourceDao(ServiceRequest.class).read(new IdType(reference), new SystemRequestDetails());
 	}
 
-	/** The shortest green-channel deadline among the alliances the two share. */
-	private Optional<Integer> acceptanceHours(String sender, String receiver) {
-		List<String> ofSender = memberships.of(sender, null).stream().map(m -> m.getNetworkFirstRep().getReference()).toList();
-		return memberships.of(receiver, null).stream()
-				.map(m -> m.getNetworkFirstRep().getReference())
-				.filter(ofSender::contains)
+	/** The shortest green-channel deadline among the alliances the two share on the day. */
+	private Optional<Integer> acceptanceHours(String sender, String receiver, LocalDate day) {
+		return memberships.sharedAlliances(sender, receiver, day).stream()
 				.map(a -> daoRegistry.getResourceDao(Organization.class).read(new IdType(a), new SystemRequestDetails())
 						.getExtensionByUrl(GREEN_CHANNEL_HOURS))
 				.filter(java.util.Objects::nonNull)
