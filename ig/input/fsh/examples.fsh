@@ -63,6 +63,13 @@ Usage: #example
 * type[organizationKind] = YilianOrganizationKind#imaging-department "影像科"
 * name = "德阳市人民医院放射科"
 * partOf = Reference(deyang-peoples-hospital)
+* extension[qualification].extension[code].valueCodeableConcept.text = "医学影像质量控制评审 Imaging quality review"
+* extension[qualification].extension[period].valuePeriod.start = "2026-01-01"
+* extension[qualification].extension[period].valuePeriod.end = "2026-12-31"
+* extension[qualification].extension[issuer].valueReference.display = "四川省医学影像质量控制中心 Sichuan Imaging QC Centre"
+* extension[qualification].extension[status].valueCode = #passed
+* extension[qualification].extension[item][0].valueCoding = YilianRecognitionCatalogue#CT-CHEST "胸部CT"
+* extension[qualification].extension[item][1].valueCoding = YilianRecognitionCatalogue#DR-CHEST "胸部X线摄影"
 
 Instance: deyang-second-peoples-hospital
 InstanceOf: YilianOrganization

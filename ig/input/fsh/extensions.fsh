@@ -116,6 +116,14 @@ Context: DiagnosticReport
 * extension[item].value[x] only Coding
 * extension[valid-until].value[x] only dateTime
 
+Extension: YilianQcStandingAtIssue
+Id: yilian-qc-standing
+Title: "出具时质控结果 QC standing at issue"
+Description: "Stamped by the server when a report is stored: the performer's QC standing for the report's catalogue item on the report's date (passed, failed, suspended; absent when the item is not catalogued or no qualification covers it). A sender's value is replaced. Auditors search it with qc-standing."
+Context: DiagnosticReport
+* value[x] only code
+* valueCode from YilianQcStatuses (required)
+
 Extension: YilianRevocationReason
 Id: yilian-revocation-reason
 Title: "撤销原因 Why a grant was revoked"

@@ -379,6 +379,8 @@ Description: "A lab report pushed by a member's LIS, with its results."
 * result only Reference(YilianLabResult)
 * extension contains YilianRecognition named recognition 0..1
 * extension[recognition] ^short = "Filled by the server on read; removed on write"
+* extension contains YilianQcStandingAtIssue named qcStanding 0..1
+* extension[qcStanding] ^short = "Stamped by the server on write: QC standing for the item on the report's date"
 
 Profile: YilianImagingReport
 Parent: DiagnosticReport
@@ -419,6 +421,8 @@ Description: "An imaging report pushed by a member's PACS/RIS."
 * conclusion ^short = "诊断意见 impression"
 * extension contains YilianRecognition named recognition 0..1
 * extension[recognition] ^short = "Filled by the server on read; removed on write"
+* extension contains YilianQcStandingAtIssue named qcStanding 0..1
+* extension[qcStanding] ^short = "Stamped by the server on write: QC standing for the item on the report's date"
 
 Profile: YilianLabResult
 Parent: Observation

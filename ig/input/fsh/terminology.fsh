@@ -533,6 +533,28 @@ Description: "Why an organisation may or may not use an alliance's brand on a da
 * #action-denied "该用途未获授权或被明确禁止" "The grant does not permit this use, or denies it"
 * #action-never-grantable "该用途不得授权" "This use can never be granted"
 
+CodeSystem: YilianRecognitionReason
+Id: yilian-recognition-reason
+Title: "互认核验结论 Recognition reason"
+Description: "Why a report is or is not recognisable by a requesting member on a date (answer of DiagnosticReport/$recognition)."
+* ^caseSensitive = true
+* ^language = #zh-CN
+* #recognisable "可互认" "Recognisable: every condition holds"
+* #not-final "报告未终审" "The report is not final, amended or corrected"
+* #not-catalogued "项目不在互认目录" "The item is not in the alliance's recognition catalogue"
+* #qc-not-passed "质控未通过" "The performer held no passing QC qualification for the item on the report's date"
+* #performer-not-member "出具机构非成员" "The performer was not an active member of an alliance the requester belongs to on the report's date"
+* #requester-not-member "调阅机构非成员" "The requester is not an active member of any alliance on the evaluation date"
+* #level-rule "层级不符" "The performer is of a lower level than the requester and the alliance recognises same or higher levels only"
+* #expired "超出有效期" "The item's validity window has run out"
+* #consent-denied "患者不同意共享" "The patient's sharing consent does not allow it"
+
+ValueSet: YilianRecognitionReasons
+Id: yilian-recognition-reason
+Title: "互认核验结论 Recognition reasons"
+Description: "All recognition reasons."
+* include codes from system YilianRecognitionReason
+
 // ---------- Search parameters ----------
 
 Instance: organization-qc-status
@@ -573,3 +595,16 @@ Title: "转诊通道 Referral channel (channel)"
 * base = #ServiceRequest
 * type = #token
 * expression = "ServiceRequest.category.where(coding.system = 'https://yilian.health/fhir/CodeSystem/yilian-referral-channel')"
+
+Instance: diagnosticreport-qc-standing
+InstanceOf: SearchParameter
+Usage: #definition
+Title: "出具时质控结果 QC standing at issue (qc-standing)"
+* url = "https://yilian.health/fhir/SearchParameter/diagnosticreport-qc-standing"
+* name = "qc-standing"
+* status = #active
+* description = "The performer's QC standing for the report's item on the report's date, stamped by the server on write (passed, failed, suspended). Auditors: DiagnosticReport?qc-standing=failed&date=ge2026-01-01&performer=Organization/{lab}"
+* code = #qc-standing
+* base = #DiagnosticReport
+* type = #token
+* expression = "DiagnosticReport.extension('https://yilian.health/fhir/StructureDefinition/yilian-qc-standing').value"

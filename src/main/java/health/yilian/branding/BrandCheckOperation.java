@@ -42,8 +42,8 @@ public class BrandCheckOperation implements YilianOperationProvider {
 			@OperationParam(name = "alliance", min = 1) StringType alliance,
 			@OperationParam(name = "action", min = 1) CodeType action,
 			@OperationParam(name = "date") DateType date) {
-		LocalDate today = LocalDate.now(clock.withZone(ClockConfig.CHINA));
-		LocalDate day = date == null || date.isEmpty() ? today : LocalDate.parse(date.getValueAsString());
+		LocalDate today = ClockConfig.today(clock);
+		LocalDate day = ClockConfig.dayOrToday(date, clock);
 		BrandCheck.Answer answer = brandCheck.check(organization.toUnqualifiedVersionless().getValue(),
 				new IdType(alliance.getValue()).toUnqualifiedVersionless().getValue(), action.getValue(), day, today);
 		Parameters result = new Parameters();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
 import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Type;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
@@ -63,17 +64,22 @@ public class YilianGuide {
 	 * their facts from the terminology: a grade's {@code level}, whether a brand use is {@code grantable}.
 	 */
 	public Map<String, Type> conceptProperty(String codeSystemUrl, String property) {
-		CodeSystem codeSystem = conformanceResources.stream()
-				.filter(r -> r instanceof CodeSystem cs && codeSystemUrl.equals(cs.getUrl()))
-				.map(CodeSystem.class::cast)
-				.findFirst()
-				.orElseThrow(() -> new IllegalStateException("The guide has no code system " + codeSystemUrl));
+		CodeSystem codeSystem = resource(CodeSystem.class, codeSystemUrl);
 		Map<String, Type> values = new HashMap<>();
 		for (CodeSystem.ConceptDefinitionComponent concept : codeSystem.getConcept()) {
 			concept.getProperty().stream().filter(p -> property.equals(p.getCode())).findFirst()
 					.ifPresent(p -> values.put(concept.getCode(), p.getValue()));
 		}
 		return Map.copyOf(values);
+	}
+
+	/** One of the guide's conformance resources by its canonical URL; a missing one is a packaging error. */
+	public <T extends MetadataResource> T resource(Class<T> type, String url) {
+		return conformanceResources.stream()
+				.filter(r -> type.isInstance(r) && url.equals(type.cast(r).getUrl()))
+				.map(type::cast)
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException("The guide has no " + type.getSimpleName() + " " + url));
 	}
 
 	/** The guide's examples: one consistent demo alliance. */

@@ -44,7 +44,7 @@ public class MembershipEnding implements YilianInterceptor {
 		if (previous instanceof Organization before && current instanceof Organization after
 				&& before.getActive() && !after.getActive()) {
 			String organization = after.getIdElement().toUnqualifiedVersionless().getValue();
-			LocalDate today = LocalDate.now(clock.withZone(ClockConfig.CHINA));
+			LocalDate today = ClockConfig.today(clock);
 			end(memberships.of(organization, null), today, "legal-person-terminated", "法人主体终止", request);
 			end(memberships.ofAlliance(organization), today, "alliance-dissolved", "医联体解散", request);
 		}

@@ -1,7 +1,10 @@
 package health.yilian.server;
 
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import org.hl7.fhir.r4.model.DateType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,5 +20,21 @@ public class ClockConfig {
 	@Bean
 	public Clock clock() {
 		return Clock.system(CHINA);
+	}
+
+	/** Today in China by {@code clock}. */
+	public static LocalDate today(Clock clock) {
+		return LocalDate.now(clock.withZone(CHINA));
+	}
+
+	/** An operation's {@code date} parameter: a full day (yyyy-mm-dd), today when absent. */
+	public static LocalDate dayOrToday(DateType date, Clock clock) {
+		if (date == null || date.isEmpty()) {
+			return today(clock);
+		}
+		if (date.getPrecision() != ca.uhn.fhir.model.api.TemporalPrecisionEnum.DAY) {
+			throw new InvalidRequestException("date: '" + date.getValueAsString() + "' is not a full day; give yyyy-mm-dd, e.g. 2026-11-22");
+		}
+		return LocalDate.parse(date.getValueAsString());
 	}
 }

@@ -1,0 +1,232 @@
+package health.yilian.recognition;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.yilian.membership.HospitalLevels;
+import health.yilian.membership.Memberships;
+import health.yilian.membership.PartOf;
+import health.yilian.quality.QcStanding;
+import health.yilian.sharing.PatientRecords;
+import health.yilian.sharing.SharingConsents;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Organization;
+import org.springframework.stereotype.Component;
+
+/**
+ * Is a report recognisable (检查检验结果互认), and if not, why? All must hold (000 art.18, 003, the 2022 national
+ * rule):
+ * <ol>
+ *   <li>{@code not-final}: the report is final, amended or corrected;</li>
+ *   <li>{@code not-catalogued}: its item is in the recognition catalogue;</li>
+ *   <li>{@code qc-not-passed}: the performer held a passing QC qualification for the item on the report's date;</li>
+ *   <li>{@code expired}: the item's validity window, counted from the effective time, has not run out;</li>
+ *   <li>{@code requester-not-member}: the requester is an active member of some alliance on the evaluation day;</li>
+ *   <li>{@code performer-not-member}: the performer was an active member, on the report's date, of an alliance the
+ *       requester belongs to;</li>
+ *   <li>{@code level-rule}: in that alliance the performer is of the requester's level or higher, unless the
+ *       alliance's {@code yilian-recognition-policy} is {@code all-levels};</li>
+ *   <li>{@code consent-denied}: the patient's sharing consent allows sharing in that alliance.</li>
+ * </ol>
+ * Departments (检验科, 影像科) are members through the hospital they are {@code partOf}, and have its level.
+ *
+ * <p>Without a requester the answer is the report's own HR mark, shown on every read: the conditions that do not
+ * depend on who asks (1–4 and 6 against any alliance of the performer).
+ */
+@Component
+public class RecognitionEligibility {
+
+	public static final String POLICY = "https://yilian.health/fhir/StructureDefinition/yilian-recognition-policy";
+	static final Set<DiagnosticReport.DiagnosticReportStatus> FINAL = Set.of(DiagnosticReport.DiagnosticReportStatus.FINAL,
+			DiagnosticReport.DiagnosticReportStatus.AMENDED, DiagnosticReport.DiagnosticReportStatus.CORRECTED);
+
+	public record Reason(String code, String text) {}
+
+	/** Where the report is recognised: the alliance whose HR mark it carries, the item, and until when. */
+	public record Recognition(Organization alliance, Coding item, DateTimeType validUntil) {
+		public String hrMark() {
+			return alliance.getName() + "HR";
+		}
+	}
+
+	/** Failing conditions (none when recognisable), and the recognition when there is one. */
+	public record Verdict(List<Reason> failures, Optional<Recognition> recognition, Optional<DateTimeType> validUntil) {
+		public boolean eligible() {
+			return failures.isEmpty() && recognition.isPresent();
+		}
+	}
+
+	private final DaoRegistry daoRegistry;
+	private final Memberships memberships;
+	private final HospitalLevels levels;
+	private final RecognitionCatalogue catalogue;
+	private final SharingConsents sharing;
+	private final PatientRecords patientRecords;
+
+	public RecognitionEligibility(DaoRegistry daoRegistry, Memberships memberships, HospitalLevels levels,
+			RecognitionCatalogue catalogue, SharingConsents sharing, PatientRecords patientRecords) {
+		this.daoRegistry = daoRegistry;
+		this.memberships = memberships;
+		this.levels = levels;
+		this.catalogue = catalogue;
+		this.sharing = sharing;
+		this.patientRecords = patientRecords;
+	}
+
+	/**
+	 * An evaluation for one requester (empty: the report's own HR mark) on one day. It remembers the organisations
+	 * and memberships it has read, so one evaluation serves every report of a patient.
+	 */
+	public Evaluation on(LocalDate day, Optional<String> requester) {
+		return new Evaluation(day, requester);
+	}
+
+	public final class Evaluation {
+
+		private final LocalDate day;
+		private final Optional<String> requester;
+		private final Map<String, Organization> organizations = new HashMap<>();
+		private final Map<String, List<String>> alliancesOn = new HashMap<>();
+		private final Map<String, List<String>> personOf = new HashMap<>();
+		private final Map<String, Boolean> sharingPermitted = new HashMap<>();
+
+		private Evaluation(LocalDate day, Optional<String> requester) {
+			this.day = day;
+			this.requester = requester;
+		}
+
+		public Verdict of(DiagnosticReport report) {
+			List<Reason> failures = new ArrayList<>();
+			if (!FINAL.contains(report.getStatus())) {
+				failures.add(new Reason("not-final", "报告状态为 " + report.getStatus().toCode()
+						+ "，仅终审（final/amended/corrected）报告可互认 / only final, amended or corrected reports are recognised"));
+			}
+			LocalDate reportDay = Memberships.day(report.getEffectiveDateTimeType()).orElse(day);
+			List<Organization> performer = chain(report.getPerformerFirstRep().getReference());
+			Optional<Coding> item = catalogue.itemOf(report);
+			Optional<DateTimeType> validUntil = item.map(i -> validUntil(report, i.getCode()));
+			if (item.isEmpty()) {
+				failures.add(new Reason("not-catalogued", "项目 " + codes(report) + " 不在互认目录 / the item is not in the recognition catalogue"));
+			} else {
+				String code = item.get().getCode();
+				Optional<String> standing = QcStanding.of(performer, code, reportDay);
+				if (!standing.equals(Optional.of(QcStanding.PASSED))) {
+					failures.add(new Reason("qc-not-passed", name(performer) + " 于 " + reportDay + " 的「" + item.get().getDisplay()
+							+ "」质控结果：" + standing.orElse("无") + " / no passing QC qualification for " + code + " on " + reportDay));
+				}
+				if (Memberships.day(validUntil.get()).map(day::isAfter).orElse(false)) {
+					failures.add(new Reason("expired", "有效期至 " + validUntil.get().getValueAsString() + "（" + catalogue.validityDays(code)
+							+ " 天）/ the validity window ended"));
+				}
+			}
+			Optional<Recognition> recognition = Optional.empty();
+			List<String> performerAlliances = alliancesOf(performer, reportDay);
+			List<String> scopes = performerAlliances;
+			if (requester.isPresent()) {
+				List<String> requesterAlliances = alliancesOf(chain(requester.get()), day);
+				scopes = performerAlliances.stream().filter(requesterAlliances::contains).toList();
+				if (requesterAlliances.isEmpty()) {
+					failures.add(new Reason("requester-not-member", requester.get() + " 于 " + day
+							+ " 非任何医联体的在册成员 / is not an active member of any alliance on " + day));
+				}
+				if (!requesterAlliances.isEmpty() && scopes.isEmpty()) {
+					failures.add(new Reason("performer-not-member", name(performer) + " 于 " + reportDay + " 不是 " + requester.get()
+							+ " 所在医联体的成员 / was not a member of the requester's alliance on the report's date"));
+				}
+			} else if (scopes.isEmpty()) {
+				failures.add(new Reason("performer-not-member", name(performer) + " 于 " + reportDay
+						+ " 不是任何医联体的成员 / was not a member of any alliance on the report's date"));
+			}
+			Map<String, Reason> scopeFailures = new LinkedHashMap<>();
+			for (String scope : scopes) {
+				List<Reason> failing = requester.isPresent() ? requesterConditions(report, performer, organization(scope)) : List.of();
+				if (failing.isEmpty() && recognition.isEmpty() && item.isPresent()) {
+					recognition = Optional.of(new Recognition(organization(scope), item.get(), validUntil.get()));
+				}
+				failing.forEach(f -> scopeFailures.putIfAbsent(f.code(), f));
+			}
+			if (recognition.isEmpty()) {
+				failures.addAll(scopeFailures.values());
+			}
+			return new Verdict(List.copyOf(failures), failures.isEmpty() ? recognition : Optional.empty(), validUntil);
+		}
+
+		/** The conditions that depend on who asks, in one alliance: the level rule and the patient's consent. */
+		private List<Reason> requesterConditions(DiagnosticReport report, List<Organization> performer, Organization alliance) {
+			List<Reason> failing = new ArrayList<>();
+			boolean allLevels = alliance.getExtensionByUrl(POLICY) != null
+					&& "all-levels".equals(alliance.getExtensionByUrl(POLICY).getValue().primitiveValue());
+			Optional<Integer> performerLevel = level(performer);
+			Optional<Integer> requesterLevel = level(chain(requester.get()));
+			boolean levelHolds = performerLevel.isPresent() && requesterLevel.isPresent() && performerLevel.get() >= requesterLevel.get();
+			if (!allLevels && !levelHolds) {
+				failing.add(new Reason("level-rule", alliance.getName() + " 实行同级互认、下级认可上级：出具机构级别 " + performerLevel.map(String::valueOf).orElse("未知")
+						+ "，调阅机构级别 " + requesterLevel.map(String::valueOf).orElse("未知")
+						+ " / the alliance recognises results of the same or a higher level only"));
+			}
+			String allianceId = alliance.getIdElement().toUnqualifiedVersionless().getValue();
+			List<String> person = personOf.computeIfAbsent(report.getSubject().getReference(), patientRecords::samePerson);
+			boolean permitted = sharingPermitted.computeIfAbsent(allianceId, a -> sharing.permits(person, alliance, day));
+			if (!permitted) {
+				failing.add(new Reason("consent-denied", "患者未同意在 " + alliance.getName() + " 内共享 / the patient's consent does not allow sharing in this alliance"));
+			}
+			return failing;
+		}
+
+		private List<Organization> chain(String reference) {
+			return PartOf.chain(reference, ref -> Optional.of(organization(ref)));
+		}
+
+		/** An organisation; one the report names but the server does not hold stands for itself, with no memberships. */
+		private Organization organization(String reference) {
+			return organizations.computeIfAbsent(new IdType(reference).toUnqualifiedVersionless().getValue(), id -> {
+				try {
+					return daoRegistry.getResourceDao(Organization.class).read(new IdType(id), new SystemRequestDetails());
+				} catch (ResourceNotFoundException e) {
+					return (Organization) new Organization().setName(id).setId(id);
+				}
+			});
+		}
+
+		private List<String> alliancesOf(List<Organization> chain, LocalDate on) {
+			List<String> alliances = new ArrayList<>();
+			for (Organization organization : chain) {
+				String id = organization.getIdElement().toUnqualifiedVersionless().getValue();
+				alliancesOn.computeIfAbsent(id + "@" + on, k -> memberships.alliancesOn(id, on)).stream()
+						.filter(a -> !alliances.contains(a)).forEach(alliances::add);
+			}
+			return alliances;
+		}
+
+		private Optional<Integer> level(List<Organization> chain) {
+			return chain.stream().map(levels::level).flatMap(Optional::stream).findFirst();
+		}
+	}
+
+	private DateTimeType validUntil(DiagnosticReport report, String item) {
+		DateTimeType until = report.getEffectiveDateTimeType().copy();
+		until.add(Calendar.DATE, catalogue.validityDays(item));
+		return until;
+	}
+
+	private static String name(List<Organization> chain) {
+		return chain.isEmpty() ? "出具机构" : chain.get(0).getName();
+	}
+
+	private static String codes(DiagnosticReport report) {
+		return report.getCode().getCoding().stream().map(c -> c.getCode()).toList().toString();
+	}
+}
