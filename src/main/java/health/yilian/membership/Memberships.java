@@ -58,8 +58,7 @@ public class Memberships {
 		return alliancesOn(b, day).stream().filter(ofA::contains).toList();
 	}
 
-	/** The alliances of which {@code member} is a member on {@code day}. */
-	public List<String> alliancesOn(String member, LocalDate day) {
+	private List<String> alliancesOn(String member, LocalDate day) {
 		return of(member, null).stream().filter(m -> inForceOn(m, day))
 				.map(m -> m.getNetworkFirstRep().getReference()).distinct().toList();
 	}

@@ -1,10 +1,7 @@
 package health.yilian.recognition;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.yilian.membership.HospitalLevels;
+import health.yilian.membership.MemberRoll;
 import health.yilian.membership.Memberships;
 import health.yilian.membership.PartOf;
 import health.yilian.quality.QcStanding;
@@ -69,17 +66,15 @@ public class RecognitionEligibility {
 		}
 	}
 
-	private final DaoRegistry daoRegistry;
-	private final Memberships memberships;
+	private final MemberRoll roll;
 	private final HospitalLevels levels;
 	private final RecognitionCatalogue catalogue;
 	private final SharingConsents sharing;
 	private final PatientRecords patientRecords;
 
-	public RecognitionEligibility(DaoRegistry daoRegistry, Memberships memberships, HospitalLevels levels,
+	public RecognitionEligibility(MemberRoll roll, HospitalLevels levels,
 			RecognitionCatalogue catalogue, SharingConsents sharing, PatientRecords patientRecords) {
-		this.daoRegistry = daoRegistry;
-		this.memberships = memberships;
+		this.roll = roll;
 		this.levels = levels;
 		this.catalogue = catalogue;
 		this.sharing = sharing;
@@ -90,7 +85,7 @@ public class RecognitionEligibility {
 	 * An evaluation for one requester (empty: the report's own HR mark) on one day. It remembers the organisations
 	 * and memberships it has read, so one evaluation serves every report of a patient.
 	 */
-	public Evaluation on(LocalDate day, Optional<String> requester) {
+	public Evaluation on(LocalDate day, Optional<Organization> requester) {
 		return new Evaluation(day, requester);
 	}
 
@@ -98,14 +93,20 @@ public class RecognitionEligibility {
 
 		private final LocalDate day;
 		private final Optional<String> requester;
-		private final Map<String, Organization> organizations = new HashMap<>();
-		private final Map<String, List<String>> alliancesOn = new HashMap<>();
+		private final Optional<Organization> requesterOrganization;
 		private final Map<String, List<String>> personOf = new HashMap<>();
 		private final Map<String, Boolean> sharingPermitted = new HashMap<>();
 
-		private Evaluation(LocalDate day, Optional<String> requester) {
+		private Evaluation(LocalDate day, Optional<Organization> requester) {
 			this.day = day;
-			this.requester = requester;
+			this.requesterOrganization = requester;
+			this.requester = requester.map(r -> r.getIdElement().toUnqualifiedVersionless().getValue());
+		}
+
+		/** The caller already knows the person's records (all their Patient references); saves looking them up. */
+		public Evaluation samePerson(List<String> records) {
+			records.forEach(r -> personOf.put(r, records));
+			return this;
 		}
 
 		public Verdict of(DiagnosticReport report) {
@@ -192,20 +193,19 @@ public class RecognitionEligibility {
 
 		/** An organisation; one the report names but the server does not hold stands for itself, with no memberships. */
 		private Organization organization(String reference) {
-			return organizations.computeIfAbsent(new IdType(reference).toUnqualifiedVersionless().getValue(), id -> {
-				try {
-					return daoRegistry.getResourceDao(Organization.class).read(new IdType(id), new SystemRequestDetails());
-				} catch (ResourceNotFoundException e) {
-					return (Organization) new Organization().setName(id).setId(id);
-				}
-			});
+			String id = new IdType(reference).toUnqualifiedVersionless().getValue();
+			return requesterOrganization.filter(r -> id.equals(requester.orElse(null)))
+					.or(() -> roll.organization(id))
+					.orElseGet(() -> (Organization) new Organization().setName(id).setId(id));
 		}
 
 		private List<String> alliancesOf(List<Organization> chain, LocalDate on) {
 			List<String> alliances = new ArrayList<>();
 			for (Organization organization : chain) {
 				String id = organization.getIdElement().toUnqualifiedVersionless().getValue();
-				alliancesOn.computeIfAbsent(id + "@" + on, k -> memberships.alliancesOn(id, on)).stream()
+				roll.membershipsOf(id).stream()
+						.filter(m -> Memberships.inForceOn(m, on))
+						.map(m -> m.getNetworkFirstRep().getReference())
 						.filter(a -> !alliances.contains(a)).forEach(alliances::add);
 			}
 			return alliances;

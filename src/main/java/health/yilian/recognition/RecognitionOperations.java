@@ -14,7 +14,7 @@ import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.yilian.membership.MemberRoll;
 import health.yilian.server.ClockConfig;
 import health.yilian.server.YilianOperationProvider;
 import health.yilian.sharing.PatientRecords;
@@ -59,10 +59,13 @@ public class RecognitionOperations implements YilianOperationProvider {
 	private final DaoRegistry daoRegistry;
 	private final RecognitionEligibility eligibility;
 	private final PatientRecords patientRecords;
+	private final MemberRoll roll;
 	private final Clock clock;
 
-	public RecognitionOperations(DaoRegistry daoRegistry, RecognitionEligibility eligibility, PatientRecords patientRecords, Clock clock) {
+	public RecognitionOperations(DaoRegistry daoRegistry, RecognitionEligibility eligibility, PatientRecords patientRecords,
+			MemberRoll roll, Clock clock) {
 		this.daoRegistry = daoRegistry;
+		this.roll = roll;
 		this.eligibility = eligibility;
 		this.patientRecords = patientRecords;
 		this.clock = clock;
@@ -77,7 +80,8 @@ public class RecognitionOperations implements YilianOperationProvider {
 			@OperationParam(name = "date") DateType date,
 			RequestDetails request) {
 		List<String> person = person(patient, identifier);
-		RecognitionEligibility.Evaluation evaluation = eligibility.on(ClockConfig.dayOrToday(date, clock), Optional.of(requester(requester)));
+		RecognitionEligibility.Evaluation evaluation = eligibility.on(ClockConfig.dayOrToday(date, clock), Optional.of(requester(requester)))
+				.samePerson(person);
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
 		if (person.isEmpty()) {
 			return bundle.setTotal(0);
@@ -136,17 +140,13 @@ public class RecognitionOperations implements YilianOperationProvider {
 	}
 
 	/** The requesting member, which must exist: a typo would otherwise read as "not a member". */
-	private String requester(StringType requester) {
+	private Organization requester(StringType requester) {
 		IdType id = new IdType(requester.getValue());
 		if (!"Organization".equals(id.getResourceType()) || !id.hasIdPart()) {
 			throw new InvalidRequestException("requester: '" + requester.getValue() + "' is not Organization/{id}");
 		}
-		try {
-			daoRegistry.getResourceDao(Organization.class).read(id, new SystemRequestDetails());
-		} catch (ResourceNotFoundException e) {
-			throw new InvalidRequestException("requester: " + id.toUnqualifiedVersionless().getValue() + " is not known to this server");
-		}
-		return id.toUnqualifiedVersionless().getValue();
+		return roll.organization(id.getValue()).orElseThrow(() -> new InvalidRequestException(
+				"requester: " + id.toUnqualifiedVersionless().getValue() + " is not known to this server"));
 	}
 
 	/** The person's final, amended and corrected reports, newest first, of one item or code when asked. */

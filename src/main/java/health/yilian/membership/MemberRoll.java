@@ -1,0 +1,98 @@
+package health.yilian.membership;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import health.yilian.server.YilianInterceptor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.OrganizationAffiliation;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Organisations and their memberships, in memory, for the read paths that ask about them many times a request
+ * ({@code $recognizable}, the HR mark on every read of a report): a few hundred members change a few times a
+ * year, reports are read all day. Any write of an Organization or OrganizationAffiliation empties the roll when it
+ * commits on this node; another node of a cluster sees it within {@link #STALE_AT_MOST}. Write rules do not use
+ * the roll: they read the database inside their own transaction.
+ */
+@Component
+public class MemberRoll implements YilianInterceptor {
+
+	static final Duration STALE_AT_MOST = Duration.ofSeconds(60);
+
+	private final DaoRegistry daoRegistry;
+	private final Memberships memberships;
+	private final Cache<String, Optional<Organization>> organizations =
+			Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(STALE_AT_MOST).build();
+	private final Cache<String, List<OrganizationAffiliation>> membershipsOf =
+			Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(STALE_AT_MOST).build();
+
+	public MemberRoll(DaoRegistry daoRegistry, Memberships memberships) {
+		this.daoRegistry = daoRegistry;
+		this.memberships = memberships;
+	}
+
+	/** {@code Organization/{id}}, if the server holds it. */
+	public Optional<Organization> organization(String reference) {
+		return organizations.get(new IdType(reference).toUnqualifiedVersionless().getValue(), id -> {
+			try {
+				return Optional.of(daoRegistry.getResourceDao(Organization.class).read(new IdType(id), new SystemRequestDetails()));
+			} catch (ResourceNotFoundException | ResourceGoneException e) {
+				return Optional.empty();
+			}
+		});
+	}
+
+	/** Every membership, past and present, of the organisation. */
+	public List<OrganizationAffiliation> membershipsOf(String member) {
+		return membershipsOf.get(member, m -> memberships.of(m, null));
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void created(IBaseResource resource) {
+		forgetOnCommit(resource);
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void updated(IBaseResource previous, IBaseResource resource) {
+		forgetOnCommit(resource);
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+	public void deleted(IBaseResource resource) {
+		forgetOnCommit(resource);
+	}
+
+	/** Now, and again after the commit, so that a read racing the write cannot keep the old value. */
+	private void forgetOnCommit(IBaseResource resource) {
+		if (!(resource instanceof Organization) && !(resource instanceof OrganizationAffiliation)) {
+			return;
+		}
+		forget();
+		if (TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCompletion(int status) {
+					forget();
+				}
+			});
+		}
+	}
+
+	private void forget() {
+		organizations.invalidateAll();
+		membershipsOf.invalidateAll();
+	}
+}
