@@ -316,6 +316,31 @@ Description: "The coordination Task of a referral, owned by the receiving organi
 * output MS
 * output ^short = "Feedback: discharge summary, reports, or a down-referral"
 
+Profile: YilianReferralCancellation
+Parent: Task
+Id: yilian-referral-cancellation
+Title: "转诊取消申请 Referral cancellation request"
+Description: "The sender's request to cancel a referral already in progress (Clinical Order Workflows' abort Task). The receiver completes it (cancellation agreed, then it cancels the referral Task) or rejects it."
+* . ^short = "转诊取消申请 Referral cancellation request"
+* status MS
+* intent = #order
+* code 1..1 MS
+* code = YilianTaskKind#cancellation-request
+* focus 1..1 MS
+* focus only Reference(YilianReferralTask)
+* focus ^short = "The referral Task to cancel"
+* for 1..1 MS
+* for only Reference(YilianPatient)
+* authoredOn 1..1 MS
+* requester 1..1 MS
+* requester only Reference(YilianOrganization)
+* requester ^short = "The referring organisation (only the sender asks)"
+* owner 1..1 MS
+* owner only Reference(YilianOrganization)
+* owner ^short = "The receiving organisation, which decides"
+* reasonCode 1..1 MS
+* reasonCode ^short = "Why the sender asks to cancel"
+
 Profile: YilianRecognitionDecisionTask
 Parent: Task
 Id: yilian-recognition-decision

@@ -47,7 +47,8 @@ public final class RequiredProfile {
 		} else if (resource instanceof ServiceRequest) {
 			return "yilian-referral";
 		} else if (resource instanceof Task t) {
-			return has(t.getCode(), TASK_KIND, "recognition-decision") ? "yilian-recognition-decision" : "yilian-referral-task";
+			return has(t.getCode(), TASK_KIND, "recognition-decision") ? "yilian-recognition-decision"
+					: has(t.getCode(), TASK_KIND, "cancellation-request") ? "yilian-referral-cancellation" : "yilian-referral-task";
 		} else if (resource instanceof DiagnosticReport r) {
 			return r.getCategory().stream().anyMatch(RequiredProfile::isImagingSection)
 					? "yilian-imaging-report" : "yilian-lab-report";

@@ -50,10 +50,12 @@ public class ReferralTaskRules implements YilianInterceptor {
 
 	private final DaoRegistry daoRegistry;
 	private final Memberships memberships;
+	private final ReferralCancellation cancellation;
 
-	public ReferralTaskRules(DaoRegistry daoRegistry, Memberships memberships) {
+	public ReferralTaskRules(DaoRegistry daoRegistry, Memberships memberships, ReferralCancellation cancellation) {
 		this.daoRegistry = daoRegistry;
 		this.memberships = memberships;
+		this.cancellation = cancellation;
 	}
 
 	private static final String TRANSACTION = ReferralTaskRules.class.getName() + ".transaction";
@@ -82,9 +84,12 @@ public class ReferralTaskRules implements YilianInterceptor {
 		if (previous instanceof Task before && resource instanceof Task after && isReferralTask(after)
 				&& before.getStatus() != after.getStatus()) {
 			List<TaskStatus> allowed = NEXT.getOrDefault(before.getStatus(), List.of());
-			if (!allowed.contains(after.getStatus())) {
+			boolean cancellationAgreed = before.getStatus() == TaskStatus.INPROGRESS && after.getStatus() == TaskStatus.CANCELLED
+					&& cancellation.agreed(after.getIdElement().toUnqualifiedVersionless().getValue());
+			if (!allowed.contains(after.getStatus()) && !cancellationAgreed) {
 				String hint = before.getStatus() == TaskStatus.INPROGRESS && after.getStatus() == TaskStatus.CANCELLED
-						? " (once in progress, the sender asks with a cancellation-request Task focused on this one)" : "";
+						? " (once in progress, the sender asks with a yilian-referral-cancellation Task focused on this one; the receiver"
+								+ " completes it, then cancels)" : "";
 				throw refuse("yl-referral-transition", "Task.status", "a referral task cannot go from "
 						+ before.getStatus().toCode() + " to " + after.getStatus().toCode() + "; from "
 						+ before.getStatus().toCode() + " it may go to "

@@ -103,7 +103,100 @@ class ReferralTest extends FhirServerTestSupport {
 		assertThatThrownBy(() -> move(inProgress, Task.TaskStatus.CANCELLED))
 				.isInstanceOf(UnprocessableEntityException.class)
 				.hasMessageContaining("yl-referral-transition")
-				.hasMessageContaining("cancellation-request");
+				.hasMessageContaining("yilian-referral-cancellation");
+	}
+
+	@Test
+	void afterInProgressTheSenderAsksToCancelAndTheReceiverAgreesThenCancels() {
+		Task task = fhir.read().resource(Task.class).withUrl(refer(township, county, "up", "standard")[1]).execute();
+		Task early = cancellationRequest(task, township);
+		assertThatThrownBy(() -> fhir.create().resource(early).execute())
+				.isInstanceOf(UnprocessableEntityException.class)
+				.hasMessageContaining("yl-cancellation-in-progress")
+				.hasMessageContaining("cancels it directly");
+		task = move(move(task, Task.TaskStatus.ACCEPTED), Task.TaskStatus.INPROGRESS);
+
+		Task byReceiver = cancellationRequest(task, county);
+		assertThatThrownBy(() -> fhir.create().resource(byReceiver).execute())
+				.isInstanceOf(UnprocessableEntityException.class)
+				.hasMessageContaining("yl-cancellation-sender");
+		Task request = cancellationRequest(task, township);
+		request.setId(fhir.create().resource(request).execute().getId().toUnqualifiedVersionless());
+		Task pending = task;
+		assertThatThrownBy(() -> move(pending, Task.TaskStatus.CANCELLED)).isInstanceOf(UnprocessableEntityException.class);
+
+		request.setStatus(Task.TaskStatus.COMPLETED);
+		fhir.update().resource(request).execute();
+		assertThat(move(task, Task.TaskStatus.CANCELLED).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
+	}
+
+	private Task cancellationRequest(Task referralTask, String from) {
+		Task request = new Task();
+		request.setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER);
+		request.getCode().addCoding(new Coding("https://yilian.health/fhir/CodeSystem/yilian-task-kind", "cancellation-request", "转诊取消申请"));
+		request.setFocus(new Reference(referralTask.getIdElement().toUnqualifiedVersionless()));
+		request.setFor(referralTask.getFor());
+		request.setAuthoredOn(now);
+		request.setRequester(new Reference(from));
+		request.setOwner(referralTask.getOwner());
+		request.setReasonCode(new CodeableConcept().setText("患者家属要求转回当地治疗"));
+		return request;
+	}
+
+	@Test
+	void theReceiverListsItsOpenReferralsWithRequestAndPatientInOneSearch() {
+		refer(township, county, "up", "green");
+
+		Bundle open = fhir.search().byUrl("Task?owner=" + county + "&status=requested&business-status=awaiting-reception"
+				+ "&_include=Task:focus&_include=Task:patient").returnBundle(Bundle.class).execute();
+		assertThat(open.getEntry()).extracting(e -> e.getResource().getResourceType().name())
+				.containsExactlyInAnyOrder("Task", "ServiceRequest", "Patient");
+	}
+
+	@Test
+	void theReceivingHospitalIsNotifiedOfANewReferralByRestHook() throws Exception {
+		java.util.concurrent.BlockingQueue<String> received = new java.util.concurrent.LinkedBlockingQueue<>();
+		com.sun.net.httpserver.HttpServer his = com.sun.net.httpserver.HttpServer.create(
+				new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+		his.createContext("/", exchange -> {
+			received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+					+ new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+			exchange.sendResponseHeaders(200, -1);
+			exchange.close();
+		});
+		his.start();
+		try {
+			org.hl7.fhir.r4.model.Subscription subscription = new org.hl7.fhir.r4.model.Subscription();
+			subscription.setStatus(org.hl7.fhir.r4.model.Subscription.SubscriptionStatus.REQUESTED);
+			subscription.setReason("新转诊通知 new referrals for " + county);
+			subscription.setCriteria("Task?owner=" + county + "&status=requested");
+			subscription.getChannel().setType(org.hl7.fhir.r4.model.Subscription.SubscriptionChannelType.RESTHOOK)
+					.setEndpoint("http://127.0.0.1:" + his.getAddress().getPort() + "/his/referrals")
+					.setPayload("application/fhir+json");
+			String id = fhir.create().resource(subscription).execute().getId().toUnqualifiedVersionless().getValue();
+			awaitActive(id);
+
+			String task = refer(township, county, "up", "green")[1];
+			String notification = received.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+			assertThat(notification).isNotNull().contains(new IdType(task).getIdPart()).contains(county);
+			fhir.delete().resourceById(new IdType(id)).execute();
+		} finally {
+			his.stop(0);
+		}
+	}
+
+	@org.springframework.beans.factory.annotation.Autowired
+	private ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry subscriptions;
+
+	/** The server activates a subscription on create; matching starts once HAPI's registry has loaded it. */
+	private void awaitActive(String id) throws InterruptedException {
+		for (int i = 0; i < 100; i++) {
+			if (subscriptions.get(new IdType(id).getIdPart()) != null) {
+				return;
+			}
+			Thread.sleep(200);
+		}
+		throw new AssertionError("subscription " + id + " never became active");
 	}
 
 	@Test
