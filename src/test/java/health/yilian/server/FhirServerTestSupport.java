@@ -47,13 +47,40 @@ public abstract class FhirServerTestSupport {
 	static void freshIndexPerRun(DynamicPropertyRegistry registry) throws IOException {
 		Path dataDir = Files.createTempDirectory("yilian-test-");
 		registry.add("yilian.data-dir", dataDir::toString);
+		// A PACS that authenticates with its own key (private_key_jwt), beside the demo's shared-secret clients.
+		registry.add("yilian.security.clients." + health.yilian.security.PacsKeys.CLIENT_ID + ".jwks-url", health.yilian.security.PacsKeys::jwksUrl);
+		registry.add("yilian.security.clients." + health.yilian.security.PacsKeys.CLIENT_ID + ".organization", () -> "Organization/deyang-peoples-hospital");
+		registry.add("yilian.security.clients." + health.yilian.security.PacsKeys.CLIENT_ID + ".scopes", () -> "system/DiagnosticReport.cruds,system/Patient.cruds");
 	}
 
+	/** The demo operator: bound to no organisation, so scenario tests can act for any hospital. */
+	protected static final String OPERATOR = "yilian-operator";
+	protected static final String OPERATOR_SECRET = "operator-demo-secret";
+
 	@BeforeEach
-	void connectClient() {
+	void connectClient() throws IOException, InterruptedException {
 		clock.reset();
+		fhir = clientFor(OPERATOR, OPERATOR_SECRET);
+	}
+
+	/** HAPI's generic client carrying a bearer token of the given demo client. */
+	protected IGenericClient clientFor(String clientId, String secret) throws IOException, InterruptedException {
 		FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-		fhir = FHIR.newRestfulGenericClient(baseUrl());
+		IGenericClient client = FHIR.newRestfulGenericClient(baseUrl());
+		client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(token(clientId, secret)));
+		return client;
+	}
+
+	/** A token from the embedded issuer by client_secret_basic, as a demo client's curl would get it. */
+	protected String token(String clientId, String secret) throws IOException, InterruptedException {
+		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/oauth2/token"))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+				.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(), HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException("no token for " + clientId + ": HTTP " + response.statusCode() + " " + response.body());
+		}
+		return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("access_token").asText();
 	}
 
 	protected String baseUrl() {
@@ -106,6 +133,9 @@ public abstract class FhirServerTestSupport {
 		}
 		if (headers.length > 0) {
 			request.headers(headers);
+		}
+		if (java.util.Arrays.stream(headers).noneMatch("Authorization"::equalsIgnoreCase)) {
+			request.header("Authorization", "Bearer " + token(OPERATOR, OPERATOR_SECRET));
 		}
 		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}

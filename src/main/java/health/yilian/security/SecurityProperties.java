@@ -1,0 +1,53 @@
+package health.yilian.security;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code yilian.security.*}: who may call the server. Every key is in the README's configuration table.
+ *
+ * @param enabled security on (the default); {@code false} only for benchmarks against plain HAPI
+ * @param issuerUri an external OIDC issuer (e.g. Keycloak) whose tokens the server accepts; empty: the embedded
+ *     issuer at {@code /oauth2/token} (Spring Authorization Server) with the clients below
+ * @param tokenEndpoint the external issuer's token endpoint, for discovery (the embedded one is {@code /oauth2/token})
+ * @param tokenLifetime access-token lifetime of the embedded issuer (SMART Backend Services: at most five minutes)
+ * @param clients the embedded issuer's clients, by client id
+ */
+@ConfigurationProperties("yilian.security")
+public record SecurityProperties(
+		@DefaultValue("true") boolean enabled,
+		@DefaultValue("") String issuerUri,
+		@DefaultValue("") String tokenEndpoint,
+		@DefaultValue("PT5M") Duration tokenLifetime,
+		Map<String, Client> clients) {
+
+	public SecurityProperties {
+		clients = clients == null ? Map.of() : Map.copyOf(clients);
+	}
+
+	/**
+	 * One hospital system, auditor or operator.
+	 *
+	 * @param secret for {@code client_secret_basic} (demo and test clients), as Spring's password-encoder string,
+	 *     e.g. {@code {bcrypt}$2a$…} or {@code {noop}…}; leave empty for {@code private_key_jwt}
+	 * @param jwksUrl where the client publishes its public keys, for {@code private_key_jwt} (RS384 or ES384)
+	 * @param organization {@code Organization/{id}}: the hospital (or auditors' office) it acts for
+	 * @param role what kind of caller it is
+	 * @param scopes SMART v2 system scopes it may be granted, e.g. {@code system/DiagnosticReport.cruds}
+	 */
+	public record Client(String secret, String jwksUrl, String organization, @DefaultValue("system") Role role, List<String> scopes) {
+		public Client {
+			scopes = scopes == null ? List.of() : List.copyOf(scopes);
+		}
+	}
+
+	/**
+	 * {@code system}: a member hospital's LIS, PACS or HIS, acting for its organisation. {@code auditor}: reads
+	 * everything, writes nothing. {@code operator}: the team that runs the server (demo loading, repairs), bound to
+	 * no organisation; give it to no hospital.
+	 */
+	public enum Role { SYSTEM, AUDITOR, OPERATOR }
+}

@@ -1,0 +1,167 @@
+package health.yilian.security;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import jakarta.servlet.http.HttpServletResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * SMART Backend Services (OAuth 2.0 client credentials) in front of {@code /fhir}. By default the server is its
+ * own issuer: Spring Authorization Server at {@code /oauth2/token} with the clients of {@code yilian.security.clients}
+ * ({@code private_key_jwt} by the client's JWKS, or {@code client_secret_basic} for demo and test clients). With
+ * {@code yilian.security.issuer-uri} it trusts an external OIDC issuer's tokens instead. What a token may do (its
+ * scopes, its organisation) is checked in HAPI ({@link ScopeCheck}, {@link Responsibility}).
+ */
+@Configuration
+@ConditionalOnProperty(name = "yilian.security.enabled", havingValue = "true", matchIfMissing = true)
+public class WebSecurityConfig {
+
+	/** The embedded issuer's token and key endpoints, first, so that their own client authentication applies. */
+	@Bean
+	@Order(1)
+	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
+	public SecurityFilterChain tokenEndpoints(HttpSecurity http) throws Exception {
+		OAuth2AuthorizationServerConfigurer issuer = OAuth2AuthorizationServerConfigurer.authorizationServer();
+		http.securityMatcher(issuer.getEndpointsMatcher())
+				.with(issuer, as -> as.clientAuthentication(clients -> clients.authenticationConverter(new SmartClientAssertion())))
+				.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+				.csrf(csrf -> csrf.ignoringRequestMatchers(issuer.getEndpointsMatcher()))
+				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+		return http.build();
+	}
+
+	/** The FHIR API: bearer tokens; the capability statement, discovery and health stay open. */
+	@Bean
+	@Order(2)
+	public SecurityFilterChain fhirApi(HttpSecurity http) throws Exception {
+		http.authorizeHttpRequests(requests -> requests
+						.requestMatchers("/fhir/metadata", "/fhir/.well-known/**", "/actuator/health/**", "/actuator/health",
+								"/actuator/prometheus", "/error").permitAll()
+						.anyRequest().authenticated())
+				.oauth2ResourceServer(resource -> resource.jwt(Customizer.withDefaults())
+						.authenticationEntryPoint(withOperationOutcome(new BearerTokenAuthenticationEntryPoint()))
+						.accessDeniedHandler(new BearerTokenAccessDeniedHandler()))
+				.csrf(csrf -> csrf.disable())
+				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+		return http.build();
+	}
+
+	/** 401 with {@code WWW-Authenticate} (the standard entry point) and an OperationOutcome saying what to do. */
+	private static AuthenticationEntryPoint withOperationOutcome(AuthenticationEntryPoint standard) {
+		return (request, response, failure) -> {
+			standard.commence(request, response, failure);
+			response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+			response.setContentType("application/fhir+json;charset=UTF-8");
+			String why = request.getHeader("Authorization") == null
+					? "no bearer token: get one with the client-credentials grant at /oauth2/token (see /fhir/.well-known/smart-configuration)"
+					: "the bearer token is invalid or has expired: get a new one at /oauth2/token";
+			response.getOutputStream().write(("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"login\","
+					+ "\"diagnostics\":\"" + why + "\"}]}").getBytes(StandardCharsets.UTF_8));
+		};
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
+	public RegisteredClientRepository registeredClients(SecurityProperties security) {
+		if (security.clients().isEmpty()) {
+			throw new IllegalStateException("yilian.security.clients is empty: no one could call the server (see the README)");
+		}
+		return new InMemoryRegisteredClientRepository(security.clients().entrySet().stream().map(entry -> {
+			SecurityProperties.Client client = entry.getValue();
+			RegisteredClient.Builder builder = RegisteredClient.withId(entry.getKey())
+					.clientId(entry.getKey())
+					.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+					.scopes(scopes -> scopes.addAll(client.scopes()))
+					.tokenSettings(TokenSettings.builder().accessTokenTimeToLive(security.tokenLifetime()).build());
+			if (client.jwksUrl() != null && !client.jwksUrl().isBlank()) {
+				builder.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
+						.clientSettings(ClientSettings.builder().jwkSetUrl(client.jwksUrl())
+								.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS384).build());
+			}
+			if (client.secret() != null && !client.secret().isBlank()) {
+				builder.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC).clientSecret(client.secret());
+			}
+			return builder.build();
+		}).toList());
+	}
+
+	/** Each token names the organisation its client acts for and the client's role. */
+	@Bean
+	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
+	public OAuth2TokenCustomizer<JwtEncodingContext> organizationClaim(SecurityProperties security) {
+		return context -> {
+			SecurityProperties.Client client = security.clients().get(context.getRegisteredClient().getClientId());
+			if (context.getAuthorizedScopes().isEmpty()) {
+				// No scope asked for: the client gets what it is registered for (RFC 6749 §3.3 allows a default).
+				context.getClaims().claim("scope", context.getRegisteredClient().getScopes());
+			}
+			if (client != null) {
+				if (client.organization() != null) {
+					context.getClaims().claim(Caller.ORGANIZATION_CLAIM, client.organization());
+				}
+				context.getClaims().claim(Caller.ROLE_CLAIM, client.role().name().toLowerCase(java.util.Locale.ROOT));
+			}
+		};
+	}
+
+	/**
+	 * The embedded issuer's signing key, made at start: tokens do not outlive a restart, which with five-minute
+	 * tokens costs a client one new token request.
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
+	public JWKSource<SecurityContext> signingKeys() throws Exception {
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+		generator.initialize(2048);
+		var keyPair = generator.generateKeyPair();
+		RSAKey key = new RSAKey.Builder((RSAPublicKey) keyPair.getPublic()).privateKey((RSAPrivateKey) keyPair.getPrivate())
+				.keyID(UUID.randomUUID().toString()).build();
+		return new ImmutableJWKSet<>(new JWKSet(key));
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
+	public AuthorizationServerSettings authorizationServerSettings() {
+		return AuthorizationServerSettings.builder().build();
+	}
+
+	@Bean
+	public JwtDecoder jwtDecoder(SecurityProperties security, org.springframework.beans.factory.ObjectProvider<JWKSource<SecurityContext>> keys) {
+		return security.issuerUri().isBlank()
+				? OAuth2AuthorizationServerConfiguration.jwtDecoder(keys.getObject())
+				: JwtDecoders.fromIssuerLocation(security.issuerUri());
+	}
+}

@@ -1,0 +1,178 @@
+package health.yilian.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import health.yilian.server.FhirServerTestSupport;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.OrganizationAffiliation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each hospital system acts as itself (SMART Backend Services), over HTTP with real tokens from the embedded
+ * issuer: the demo alliance's LIS and HIS of 德阳市人民医院, the HIS of 城北社区卫生服务中心, the health commission's
+ * auditor, a PACS with its own key, and clients the server does not know.
+ */
+class SecurityTest extends FhirServerTestSupport {
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+	private static final String DEYANG = "Organization/deyang-peoples-hospital";
+	private static final String CHENGBEI = "Organization/chengbei-community-health-centre";
+
+	@Test
+	void withoutAValidTokenTheApiAnswers401WithWwwAuthenticateAndSaysHowToGetOne() throws Exception {
+		HttpResponse<String> none = get("/fhir/Patient", null);
+		assertThat(none.statusCode()).isEqualTo(401);
+		assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+		assertThat(none.body()).contains("OperationOutcome").contains("/oauth2/token");
+
+		HttpResponse<String> forged = get("/fhir/Patient", "eyJhbGciOiJSUzM4NCJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl");
+		assertThat(forged.statusCode()).isEqualTo(401);
+		assertThat(forged.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+
+		assertThat(get("/fhir/metadata", null).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void anUnknownClientOrAWrongSecretGetsNoToken() {
+		assertThatThrownBy(() -> token("unknown-his", "guess")).hasMessageContaining("HTTP 401");
+		assertThatThrownBy(() -> token("deyang-lis", "wrong-secret")).hasMessageContaining("HTTP 401");
+	}
+
+	@Test
+	void discoveryAndTheCapabilityStatementTellWhereToGetAToken() throws Exception {
+		HttpResponse<String> smart = get("/fhir/.well-known/smart-configuration", null);
+		assertThat(smart.statusCode()).isEqualTo(200);
+		assertThat(smart.body()).contains("\"token_endpoint\":\"http://localhost:" + port + "/oauth2/token\"").contains("private_key_jwt");
+
+		CapabilityStatement capability = fhir.capabilities().ofType(CapabilityStatement.class).execute();
+		assertThat(capability.getRestFirstRep().getSecurity().getServiceFirstRep().getCodingFirstRep().getCode()).isEqualTo("SMART-on-FHIR");
+	}
+
+	@Test
+	void aPacsAuthenticatesWithItsOwnKeyAndWritesItsOwnReports() throws Exception {
+		String tokenEndpoint = "http://localhost:" + port + "/oauth2/token";
+		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(tokenEndpoint))
+				.header("Content-Type", "application/x-www-form-urlencoded")
+				.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + URLEncoder.encode("system/DiagnosticReport.cruds", StandardCharsets.UTF_8)
+						+ "&client_assertion_type=" + URLEncoder.encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
+						+ "&client_assertion=" + PacsKeys.clientAssertion(tokenEndpoint, "http://localhost:" + port)))
+				.build(), HttpResponse.BodyHandlers.ofString());
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(response.body()).contains("system/DiagnosticReport.cruds").contains("\"expires_in\"");
+	}
+
+	@Test
+	void aLabSystemWritesOnlyReportsItsOwnLabPerformedAndNothingOutsideItsScopes() throws Exception {
+		IGenericClient lis = clientFor("deyang-lis", "deyang-lis-demo-secret");
+		DiagnosticReport own = labReport("Organization/deyang-peoples-hospital-lab");
+		assertThat(lis.create().resource(own).execute().getCreated()).isTrue();
+
+		DiagnosticReport others = labReport(CHENGBEI);
+		assertThatThrownBy(() -> lis.create().resource(others).execute())
+				.isInstanceOf(ForbiddenOperationException.class).hasMessageContaining("yl-acts-for");
+		ServiceRequest referral = example("ServiceRequest-referral-up-wang-xiuying", ServiceRequest.class);
+		assertThatThrownBy(() -> lis.create().resource(referral).execute())
+				.isInstanceOf(ForbiddenOperationException.class).hasMessageContaining("yl-scope").hasMessageContaining("system/ServiceRequest.c");
+		assertThatThrownBy(() -> lis.search().forResource(Task.class).returnBundle(Bundle.class).execute())
+				.isInstanceOf(ForbiddenOperationException.class).hasMessageContaining("yl-scope");
+	}
+
+	@Test
+	void onlyTheReceiverAcceptsAReferralAndOnlyTheSenderCancelsIt() throws Exception {
+		IGenericClient community = clientFor("chengbei-his", "chengbei-his-demo-secret");
+		IGenericClient county = clientFor("deyang-his", "deyang-his-demo-secret");
+		Task task = community.read().resource(Task.class).withUrl(refer(community)).execute();
+
+		task.setStatus(Task.TaskStatus.ACCEPTED);
+		Task byTheSender = task;
+		assertThatThrownBy(() -> community.update().resource(byTheSender).execute())
+				.isInstanceOf(ForbiddenOperationException.class).hasMessageContaining("only the receiving organisation");
+		county.update().resource(task).execute();
+
+		Task accepted = county.read().resource(Task.class).withUrl(task.getIdElement().toUnqualifiedVersionless().getValue()).execute();
+		accepted.setStatus(Task.TaskStatus.CANCELLED);
+		assertThatThrownBy(() -> county.update().resource(accepted).execute())
+				.isInstanceOf(ForbiddenOperationException.class).hasMessageContaining("only the sender cancels");
+		community.update().resource(accepted).execute();
+	}
+
+	@Test
+	void onlyTheLeadHospitalManagesMemberships() throws Exception {
+		Organization newcomer = example("Organization-deyang-second-peoples-hospital", Organization.class);
+		newcomer.setName("德阳市中西医结合医院");
+		String member = fhir.create().resource(newcomer).execute().getId().toUnqualifiedVersionless().getValue();
+		OrganizationAffiliation membership = new health.yilian.membership.AllianceFixtures(fhir)
+				.membershipDraft(member, "Organization/deyang-city-medical-group", LocalDate.of(2026, 11, 1));
+
+		IGenericClient community = clientFor("chengbei-his", "chengbei-his-demo-secret");
+		assertThatThrownBy(() -> community.create().resource(membership).execute()).isInstanceOf(ForbiddenOperationException.class);
+		IGenericClient lead = clientFor("deyang-his", "deyang-his-demo-secret");
+		assertThat(lead.create().resource(membership).execute().getCreated()).isTrue();
+	}
+
+	@Test
+	void theAuditorReadsEverythingAndWritesNothing() throws Exception {
+		IGenericClient auditor = clientFor("commission-auditor", "auditor-demo-secret");
+		assertThat(auditor.search().forResource(DiagnosticReport.class).returnBundle(Bundle.class).execute().getEntry()).isNotEmpty();
+		assertThat(auditor.search().forResource(Task.class).returnBundle(Bundle.class).execute().getEntry()).isNotEmpty();
+
+		Patient patient = example("Patient-wang-xiuying", Patient.class);
+		patient.getIdentifierFirstRep().setValue(newResidentId());
+		assertThatThrownBy(() -> auditor.create().resource(patient).execute())
+				.isInstanceOf(ForbiddenOperationException.class).hasMessageContaining("yl-auditor-read-only");
+	}
+
+	private String refer(IGenericClient community) {
+		ServiceRequest referral = example("ServiceRequest-referral-up-wang-xiuying", ServiceRequest.class);
+		referral.getIdentifierFirstRep().setValue(unique("CB-"));
+		referral.setAuthoredOnElement(new org.hl7.fhir.r4.model.DateTimeType("2026-11-22T08:00:00+08:00"));
+		Task task = example("Task-referral-task-wang-xiuying", Task.class);
+		task.getRestriction().getPeriod().setEnd(null);
+		task.setAuthoredOnElement(new org.hl7.fhir.r4.model.DateTimeType("2026-11-22T08:00:00+08:00"));
+		task.setBasedOn(List.of(new Reference("urn:uuid:1f3e5a7c-9b2d-4e6f-8a1c-3d5e7f9a1b2c")));
+		task.setFocus(new Reference("urn:uuid:1f3e5a7c-9b2d-4e6f-8a1c-3d5e7f9a1b2c"));
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry().setFullUrl("urn:uuid:1f3e5a7c-9b2d-4e6f-8a1c-3d5e7f9a1b2c").setResource(referral)
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("ServiceRequest");
+		transaction.addEntry().setResource(task).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Task");
+		Bundle response = community.transaction().withBundle(transaction).execute();
+		assertThat(referral.getRequester().getReference()).isEqualTo(CHENGBEI);
+		assertThat(task.getOwner().getReference()).isEqualTo(DEYANG);
+		return new IdType(response.getEntry().get(1).getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+	}
+
+	private DiagnosticReport labReport(String performer) {
+		DiagnosticReport report = example("DiagnosticReport-lab-report-wang-xiuying", DiagnosticReport.class);
+		report.getIdentifierFirstRep().setValue(unique("DY-LIS-"));
+		report.setPerformer(List.of(new Reference(performer)));
+		return report;
+	}
+
+	private HttpResponse<String> get(String path, String bearer) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET();
+		if (bearer != null) {
+			request.header("Authorization", "Bearer " + bearer);
+		}
+		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+}
