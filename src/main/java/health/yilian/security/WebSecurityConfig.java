@@ -10,7 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.Optional;
 import java.util.UUID;
+import java.time.Clock;
+import health.yilian.audit.AuditLog;
+import health.yilian.audit.RefusedRequestAudit;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,23 +70,28 @@ public class WebSecurityConfig {
 	/** The FHIR API: bearer tokens; the capability statement, discovery and health stay open. */
 	@Bean
 	@Order(2)
-	public SecurityFilterChain fhirApi(HttpSecurity http) throws Exception {
+	public SecurityFilterChain fhirApi(HttpSecurity http, AuditLog audit, Clock clock) throws Exception {
 		http.authorizeHttpRequests(requests -> requests
 						.requestMatchers("/fhir/metadata", "/fhir/.well-known/**", "/actuator/health/**", "/actuator/health",
 								"/actuator/prometheus", "/error").permitAll()
 						.anyRequest().authenticated())
 				.oauth2ResourceServer(resource -> resource.jwt(Customizer.withDefaults())
-						.authenticationEntryPoint(withOperationOutcome(new BearerTokenAuthenticationEntryPoint()))
+						.authenticationEntryPoint(withOperationOutcome(new BearerTokenAuthenticationEntryPoint(), audit, clock))
 						.accessDeniedHandler(new BearerTokenAccessDeniedHandler()))
 				.csrf(csrf -> csrf.disable())
 				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 		return http.build();
 	}
 
-	/** 401 with {@code WWW-Authenticate} (the standard entry point) and an OperationOutcome saying what to do. */
-	private static AuthenticationEntryPoint withOperationOutcome(AuthenticationEntryPoint standard) {
+	/**
+	 * 401 with {@code WWW-Authenticate} (the standard entry point) and an OperationOutcome saying what to do; the
+	 * refusal is audited like those HAPI answers.
+	 */
+	private static AuthenticationEntryPoint withOperationOutcome(AuthenticationEntryPoint standard, AuditLog audit, Clock clock) {
 		return (request, response, failure) -> {
 			standard.commence(request, response, failure);
+			String what = request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+			audit.recordOnItsOwn(RefusedRequestAudit.event(request.getMethod(), what, Optional.empty(), 401, failure.getMessage(), Optional.empty(), clock));
 			response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
 			response.setContentType("application/fhir+json;charset=UTF-8");
 			String why = request.getHeader("Authorization") == null

@@ -44,6 +44,9 @@ public class FhirStorageConfig {
 		settings.setAllowContainsSearches(true);
 		// Identifiers are how member hospitals find their own records: keep them unique-enough to be useful.
 		settings.setUniqueIndexesEnabled(true);
+		// A search answers what is stored now: HAPI would otherwise hand back the same search's results for a
+		// minute, so an LIS that posts and then searches, or an auditor watching refusals, would see stale pages.
+		settings.setReuseCachedSearchResultsForMillis(null);
 		return settings;
 	}
 

@@ -273,18 +273,7 @@ class ReferralTest extends FhirServerTestSupport {
 		task.setRequester(new Reference(from));
 		task.setOwner(new Reference(to));
 		task.setAuthoredOn(now);
-		task.setBasedOn(java.util.List.of(new Reference("urn:uuid:4b1e8c2a-7d55-4f0e-9a37-2c6d1e5f8a90")));
-		task.setFocus(new Reference("urn:uuid:4b1e8c2a-7d55-4f0e-9a37-2c6d1e5f8a90"));
-
-		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-		transaction.addEntry().setFullUrl("urn:uuid:4b1e8c2a-7d55-4f0e-9a37-2c6d1e5f8a90").setResource(referral)
-				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("ServiceRequest");
-		transaction.addEntry().setResource(task).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Task");
-		Bundle response = fhir.transaction().withBundle(transaction).execute();
-		return new String[] {
-			new IdType(response.getEntry().get(0).getResponse().getLocation()).toUnqualifiedVersionless().getValue(),
-			new IdType(response.getEntry().get(1).getResponse().getLocation()).toUnqualifiedVersionless().getValue()
-		};
+		return ReferralTransaction.post(fhir, referral, task);
 	}
 
 	private Task move(Task task, Task.TaskStatus status) {

@@ -17,7 +17,6 @@ import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.DiagnosticReport;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.OrganizationAffiliation;
 import org.hl7.fhir.r4.model.Patient;
@@ -149,16 +148,10 @@ class SecurityTest extends FhirServerTestSupport {
 		Task task = example("Task-referral-task-wang-xiuying", Task.class);
 		task.getRestriction().getPeriod().setEnd(null);
 		task.setAuthoredOnElement(new org.hl7.fhir.r4.model.DateTimeType("2026-11-22T08:00:00+08:00"));
-		task.setBasedOn(List.of(new Reference("urn:uuid:1f3e5a7c-9b2d-4e6f-8a1c-3d5e7f9a1b2c")));
-		task.setFocus(new Reference("urn:uuid:1f3e5a7c-9b2d-4e6f-8a1c-3d5e7f9a1b2c"));
-		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-		transaction.addEntry().setFullUrl("urn:uuid:1f3e5a7c-9b2d-4e6f-8a1c-3d5e7f9a1b2c").setResource(referral)
-				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("ServiceRequest");
-		transaction.addEntry().setResource(task).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Task");
-		Bundle response = community.transaction().withBundle(transaction).execute();
+		String[] posted = health.yilian.referral.ReferralTransaction.post(community, referral, task);
 		assertThat(referral.getRequester().getReference()).isEqualTo(CHENGBEI);
 		assertThat(task.getOwner().getReference()).isEqualTo(DEYANG);
-		return new IdType(response.getEntry().get(1).getResponse().getLocation()).toUnqualifiedVersionless().getValue();
+		return posted[1];
 	}
 
 	private DiagnosticReport labReport(String performer) {

@@ -1,0 +1,106 @@
+package health.yilian.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import health.yilian.server.FhirServerTestSupport;
+import java.util.List;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.junit.jupiter.api.Test;
+
+/** What auditors (alliance office, health commission) find: who wrote, read or was refused what, by ordinary search. */
+class AuditTest extends FhirServerTestSupport {
+
+	private static final String DEYANG = "Organization/deyang-peoples-hospital";
+
+	@Test
+	void aReportWrittenByTheLabAndReadByTheAuditorIsInTheAuditTrailWithClientAndOrganisation() throws Exception {
+		IGenericClient lis = clientFor("deyang-lis", "deyang-lis-demo-secret");
+		String report = lis.create().resource(labReport()).execute().getId().toUnqualifiedVersionless().getValue();
+		IGenericClient auditor = clientFor("commission-auditor", "auditor-demo-secret");
+		auditor.read().resource(DiagnosticReport.class).withUrl(report).execute();
+
+		List<AuditEvent> trail = events("AuditEvent?entity=" + report);
+		assertThat(trail).anySatisfy(e -> {
+			assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.C);
+			assertThat(e.getOutcome()).isEqualTo(AuditEvent.AuditEventOutcome._0);
+			assertThat(clients(e)).contains("deyang-lis");
+		});
+		assertThat(trail).anySatisfy(e -> {
+			assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.R);
+			assertThat(clients(e)).contains("commission-auditor");
+		});
+		assertThat(events("AuditEvent?agent=" + DEYANG + "&entity=" + report)).isNotEmpty();
+	}
+
+	@Test
+	void aRefusedTransactionLeavesNoTraceButItsAuditRecord() throws Exception {
+		IGenericClient lis = clientFor("deyang-lis", "deyang-lis-demo-secret");
+		DiagnosticReport report = labReport();
+		String identifier = report.getIdentifierFirstRep().getValue();
+		ServiceRequest notItsScope = example("ServiceRequest-referral-up-wang-xiuying", ServiceRequest.class);
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry().setResource(report).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("DiagnosticReport");
+		transaction.addEntry().setResource(notItsScope).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("ServiceRequest");
+
+		assertThatThrownBy(() -> lis.transaction().withBundle(transaction).execute()).isInstanceOf(ForbiddenOperationException.class);
+
+		assertThat(fhir.search().byUrl("DiagnosticReport?identifier=" + identifier).returnBundle(Bundle.class).execute().getEntry()).isEmpty();
+		assertThat(events("AuditEvent?outcome=4&_count=50&_sort=-date")).anySatisfy(e -> {
+			assertThat(clients(e)).contains("deyang-lis");
+			assertThat(e.getOutcomeDesc()).contains("403").contains("yl-scope");
+		});
+	}
+
+	@Test
+	void aRefusedUpdateOfOneReportIsFoundUnderThatReport() throws Exception {
+		IGenericClient lis = clientFor("deyang-lis", "deyang-lis-demo-secret");
+		DiagnosticReport report = labReport();
+		String id = lis.create().resource(report).execute().getId().toUnqualifiedVersionless().getValue();
+		report.setId(id);
+		report.setStatus(null);
+
+		assertThatThrownBy(() -> lis.update().resource(report).execute()).isInstanceOf(BaseServerResponseException.class);
+
+		assertThat(events("AuditEvent?entity=" + id + "&outcome=4")).hasSize(1);
+	}
+
+	@Test
+	void aCallWithoutATokenIsAuditedToo() throws Exception {
+		String probe = unique("probe");
+		java.net.http.HttpResponse<String> refused = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+				java.net.URI.create("http://localhost:" + port + "/fhir/Patient?name=" + probe)).GET().build(),
+				java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(refused.statusCode()).isEqualTo(401);
+
+		assertThat(events("AuditEvent?outcome=4&_count=50&_sort=-date")).anySatisfy(e -> {
+			assertThat(e.getOutcomeDesc()).startsWith("HTTP 401");
+			assertThat(e.getEntityFirstRep().getDescription()).contains(probe);
+			assertThat(clients(e)).containsExactly("anonymous");
+		});
+	}
+
+	private DiagnosticReport labReport() {
+		DiagnosticReport report = example("DiagnosticReport-lab-report-wang-xiuying", DiagnosticReport.class);
+		report.getIdentifierFirstRep().setValue(unique("DY-LIS-"));
+		report.setPerformer(List.of(new Reference("Organization/deyang-peoples-hospital-lab")));
+		return report;
+	}
+
+	private List<AuditEvent> events(String search) {
+		return fhir.search().byUrl(search).returnBundle(Bundle.class).execute().getEntry().stream()
+				.map(e -> (AuditEvent) e.getResource()).toList();
+	}
+
+	private static List<String> clients(AuditEvent event) {
+		return event.getAgent().stream().map(a -> a.getWho().getIdentifier().getValue()).toList();
+	}
+
+}
