@@ -84,6 +84,32 @@ class RecognitionTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void aChestCtFromTheHospitalsRadiologyIsOfferedForThirtyDaysOnThePatientsOwnRecord() {
+		String patient = fhir.read().resource(DiagnosticReport.class)
+				.withUrl(labReport(lab, POTASSIUM, "2026-11-01T08:00:00+08:00", "final")).execute().getSubject().getReference();
+		Organization radiology = example("Organization-deyang-peoples-hospital-imaging", Organization.class);
+		radiology.setName("绵竹市人民医院放射科").setPartOf(new Reference(hospital)).getIdentifierFirstRep().setValue(unique("RAD-"));
+		String imaging = fhir.create().resource(radiology).execute().getId().toUnqualifiedVersionless().getValue();
+		DiagnosticReport ct = example("DiagnosticReport-chest-ct-wang-xiuying", DiagnosticReport.class);
+		ct.getIdentifierFirstRep().setValue(unique("MZ-RIS-"));
+		ct.setSubject(new Reference(patient)).setPerformer(List.of(new Reference(imaging)));
+		ct.setEffective(new DateTimeType("2026-11-01T14:30:00+08:00"));
+		String report = fhir.create().resource(ct).execute().getId().toUnqualifiedVersionless().getValue();
+
+		Bundle day30 = recognizableFor(patient, community, "2026-12-01");
+		assertThat(day30.getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue()).containsExactly(report);
+		assertThat(hrMark((DiagnosticReport) day30.getEntry().get(0).getResource())).isEqualTo("绵竹市城市医疗集团HR");
+		assertThat(recognizableFor(patient, community, "2026-12-02").getEntry()).isEmpty();
+	}
+
+	private Bundle recognizableFor(String patient, String requester, String date) {
+		return fhir.operation().onInstance(new IdType(patient)).named("$recognizable")
+				.withParameter(Parameters.class, "requester", new StringType(requester))
+				.andParameter("date", new DateType(date))
+				.useHttpGet().returnResourceType(Bundle.class).execute();
+	}
+
+	@Test
 	void everyReadShowsTheHrMarkOnlyWhileTheResultIsValid() {
 		String report = labReport(lab, POTASSIUM, "2026-11-10T08:00:00+08:00", "final");
 
