@@ -130,6 +130,27 @@ class SecurityTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void aHospitalReadsAnotherMembersReportOnlyOnceItHasAReferralForThePatient() throws Exception {
+		Patient patient = example("Patient-wang-xiuying", Patient.class);
+		patient.getIdentifierFirstRep().setValue(newResidentId());
+		String person = fhir.create().resource(patient).execute().getId().toUnqualifiedVersionless().getValue();
+		DiagnosticReport report = labReport("Organization/deyang-peoples-hospital-lab");
+		report.setSubject(new Reference(person));
+		String id = fhir.create().resource(report).execute().getId().toUnqualifiedVersionless().getValue();
+		IGenericClient community = clientFor("chengbei-his", "chengbei-his-demo-secret");
+
+		assertThatThrownBy(() -> community.read().resource(DiagnosticReport.class).withUrl(id).execute())
+				.isInstanceOf(ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException.class);
+		assertThat(community.search().byUrl("DiagnosticReport?subject=" + person).returnBundle(Bundle.class).execute().getEntry()).isEmpty();
+		assertThat(clientFor("deyang-lis", "deyang-lis-demo-secret").read().resource(DiagnosticReport.class).withUrl(id).execute()).isNotNull();
+
+		refer(community, person);
+		assertThat(community.read().resource(DiagnosticReport.class).withUrl(id).execute().getIdElement().getIdPart())
+				.isEqualTo(new org.hl7.fhir.r4.model.IdType(id).getIdPart());
+		assertThat(community.search().byUrl("DiagnosticReport?subject=" + person).returnBundle(Bundle.class).execute().getEntry()).hasSize(1);
+	}
+
+	@Test
 	void theAuditorReadsEverythingAndWritesNothing() throws Exception {
 		IGenericClient auditor = clientFor("commission-auditor", "auditor-demo-secret");
 		assertThat(auditor.search().forResource(DiagnosticReport.class).returnBundle(Bundle.class).execute().getEntry()).isNotEmpty();
@@ -142,10 +163,16 @@ class SecurityTest extends FhirServerTestSupport {
 	}
 
 	private String refer(IGenericClient community) {
+		return refer(community, "Patient/wang-xiuying");
+	}
+
+	private String refer(IGenericClient community, String patient) {
 		ServiceRequest referral = example("ServiceRequest-referral-up-wang-xiuying", ServiceRequest.class);
+		referral.setSubject(new Reference(patient));
 		referral.getIdentifierFirstRep().setValue(unique("CB-"));
 		referral.setAuthoredOnElement(new org.hl7.fhir.r4.model.DateTimeType("2026-11-22T08:00:00+08:00"));
 		Task task = example("Task-referral-task-wang-xiuying", Task.class);
+		task.setFor(new Reference(patient));
 		task.getRestriction().getPeriod().setEnd(null);
 		task.setAuthoredOnElement(new org.hl7.fhir.r4.model.DateTimeType("2026-11-22T08:00:00+08:00"));
 		String[] posted = health.yilian.referral.ReferralTransaction.post(community, referral, task);
