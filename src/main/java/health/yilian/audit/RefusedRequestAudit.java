@@ -34,20 +34,28 @@ public class RefusedRequestAudit implements YilianInterceptor {
 
 	@Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
 	public boolean refused(RequestDetails request, BaseServerResponseException exception) {
-		String what = request.getRequestPath() + (request.getCompleteUrl() != null && request.getCompleteUrl().contains("?")
-				? request.getCompleteUrl().substring(request.getCompleteUrl().indexOf('?')) : "");
-		Optional<String> target = request.getId() != null && request.getId().hasIdPart() && request.getResourceName() != null
-				? Optional.of(request.getResourceName() + "/" + request.getId().getIdPart()) : Optional.empty();
 		try {
-			log.recordOnItsOwn(event(request.getRequestType().name(), what, target, exception.getStatusCode(), exception.getMessage(), Caller.current(), clock));
+			log.recordOnItsOwn(event(request, exception.getStatusCode(), exception.getMessage(), clock));
 		} catch (RuntimeException e) {
 			// The client still gets its answer; the lost record is in the server log for the operators.
-			LoggerFactory.getLogger(RefusedRequestAudit.class).error("Could not record the refusal of {} {}", request.getRequestType(), what, e);
+			LoggerFactory.getLogger(RefusedRequestAudit.class).error("Could not record the refusal of {} {}", request.getRequestType(), request.getCompleteUrl(), e);
 		}
 		return true;
 	}
 
-	/** One failed REST interaction as an AuditEvent ({@code outcome} 4: minor failure; 8 for server errors). */
+	/** The interaction of a HAPI request: its method, path and query, and the resource it was addressed to. */
+	static AuditEvent event(RequestDetails request, int status, String why, Clock clock) {
+		String what = request.getRequestPath() + (request.getCompleteUrl() != null && request.getCompleteUrl().contains("?")
+				? request.getCompleteUrl().substring(request.getCompleteUrl().indexOf('?')) : "");
+		Optional<String> target = request.getId() != null && request.getId().hasIdPart() && request.getResourceName() != null
+				? Optional.of(request.getResourceName() + "/" + request.getId().getIdPart()) : Optional.empty();
+		return event(request.getRequestType().name(), what, target, status, why, Caller.current(), clock);
+	}
+
+	/**
+	 * One REST interaction as an AuditEvent: {@code outcome} 0 for success, 4 (minor failure) for a refusal, 8 for a
+	 * server error.
+	 */
 	public static AuditEvent event(String method, String what, Optional<String> target, int status, String why, Optional<Caller> caller, Clock clock) {
 		AuditEvent event = new AuditEvent();
 		event.setType(new Coding(BalpConstants.CS_AUDIT_EVENT_TYPE, "rest", "Restful Operation"));
@@ -58,8 +66,8 @@ public class RefusedRequestAudit implements YilianInterceptor {
 			default -> AuditEvent.AuditEventAction.R;
 		});
 		event.setRecorded(Date.from(clock.instant()));
-		event.setOutcome(status >= 500 ? AuditEvent.AuditEventOutcome._8 : AuditEvent.AuditEventOutcome._4);
-		event.setOutcomeDesc("HTTP " + status + ": " + why);
+		event.setOutcome(status >= 500 ? AuditEvent.AuditEventOutcome._8 : status >= 400 ? AuditEvent.AuditEventOutcome._4 : AuditEvent.AuditEventOutcome._0);
+		event.setOutcomeDesc("HTTP " + status + (why == null ? "" : ": " + why));
 		event.addAgent().setWho(AuditAgents.client(caller)).setRequestor(true)
 				.setType(new org.hl7.fhir.r4.model.CodeableConcept(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150", "Application")));
 		Reference user = AuditAgents.user(caller);
