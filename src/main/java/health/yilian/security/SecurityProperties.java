@@ -33,12 +33,14 @@ public record SecurityProperties(
 	 *
 	 * @param secret for {@code client_secret_basic} (demo and test clients), as Spring's password-encoder string,
 	 *     e.g. {@code {bcrypt}$2a$…} or {@code {noop}…}; leave empty for {@code private_key_jwt}
-	 * @param jwksUrl where the client publishes its public keys, for {@code private_key_jwt} (RS384 or ES384)
+	 * @param jwksUrl where the client publishes its public keys, for {@code private_key_jwt}
+	 * @param signingAlgorithm how its client assertions are signed: {@code RS384} (default) or {@code ES384}
 	 * @param organization {@code Organization/{id}}: the hospital (or auditors' office) it acts for
 	 * @param role what kind of caller it is
 	 * @param scopes SMART v2 system scopes it may be granted, e.g. {@code system/DiagnosticReport.cruds}
 	 */
-	public record Client(String secret, String jwksUrl, String organization, @DefaultValue("system") Role role, List<String> scopes) {
+	public record Client(String secret, String jwksUrl, @DefaultValue("RS384") String signingAlgorithm, String organization,
+			@DefaultValue("system") Role role, List<String> scopes) {
 		public Client {
 			scopes = scopes == null ? List.of() : List.copyOf(scopes);
 		}

@@ -118,13 +118,23 @@ public class WebSecurityConfig {
 			if (client.jwksUrl() != null && !client.jwksUrl().isBlank()) {
 				builder.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
 						.clientSettings(ClientSettings.builder().jwkSetUrl(client.jwksUrl())
-								.tokenEndpointAuthenticationSigningAlgorithm(SignatureAlgorithm.RS384).build());
+								.tokenEndpointAuthenticationSigningAlgorithm(signingAlgorithm(entry.getKey(), client)).build());
 			}
 			if (client.secret() != null && !client.secret().isBlank()) {
 				builder.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC).clientSecret(client.secret());
 			}
 			return builder.build();
 		}).toList());
+	}
+
+	/** SMART Backend Services allows RS384 and ES384 for client assertions, nothing else. */
+	private static SignatureAlgorithm signingAlgorithm(String clientId, SecurityProperties.Client client) {
+		SignatureAlgorithm algorithm = SignatureAlgorithm.from(client.signingAlgorithm());
+		if (algorithm != SignatureAlgorithm.RS384 && algorithm != SignatureAlgorithm.ES384) {
+			throw new IllegalStateException("yilian.security.clients." + clientId + ".signing-algorithm: '" + client.signingAlgorithm()
+					+ "' is not RS384 or ES384, the two SMART Backend Services allows");
+		}
+		return algorithm;
 	}
 
 	/** Each token names the organisation its client acts for and the client's role. */

@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -25,8 +27,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Audit events are not lost when the server stops: a server writes and reads, is stopped, and a new server on
- * the same database finds every event. It runs its own server on its own embedded database, because stopping
- * the suite's shared server would stop every other test.
+ * the same database finds every event. It runs its own server on a database of its own (a PostgreSQL database beside
+ * the suite's, or an embedded H2 file), because stopping the suite's shared server would stop every other test.
  */
 class AuditSurvivesRestartTest {
 
@@ -34,9 +36,10 @@ class AuditSurvivesRestartTest {
 
 	@Test
 	void everyEventWrittenBeforeAStopIsThereAfterIt(@TempDir Path data) throws Exception {
+		String database = ownDatabase(data);
 		List<String> patients = new ArrayList<>();
 		int before;
-		try (ConfigurableApplicationContext server = start(data)) {
+		try (ConfigurableApplicationContext server = start(data, database)) {
 			IGenericClient operator = client(server);
 			for (int i = 0; i < 5; i++) {
 				Patient patient = new Patient();
@@ -49,7 +52,7 @@ class AuditSurvivesRestartTest {
 			}
 			before = total(operator);
 		}
-		try (ConfigurableApplicationContext server = start(data)) {
+		try (ConfigurableApplicationContext server = start(data, database)) {
 			IGenericClient operator = client(server);
 			assertThat(total(operator)).isGreaterThanOrEqualTo(before);
 			for (String patient : patients) {
@@ -59,11 +62,31 @@ class AuditSurvivesRestartTest {
 		}
 	}
 
-	private static ConfigurableApplicationContext start(Path data) {
+	private static ConfigurableApplicationContext start(Path data, String database) {
 		return new SpringApplicationBuilder(YilianServerApplication.class).run(
-				"--server.port=0", "--yilian.data-dir=" + data, "--yilian.demo-data=false",
-				"--spring.datasource.url=jdbc:h2:file:" + data + "/h2/yilian", "--spring.datasource.username=sa", "--spring.datasource.password=");
+				"--server.port=0", "--yilian.data-dir=" + data, "--yilian.demo-data=false", "--spring.datasource.url=" + database,
+				"--spring.datasource.username=" + System.getProperty("spring.datasource.username", "sa"),
+				"--spring.datasource.password=" + System.getProperty("spring.datasource.password", ""));
 	}
+
+	/**
+	 * A database of its own: on PostgreSQL (the suite's {@code -Ppostgres}) a fresh database beside the suite's,
+	 * otherwise an embedded H2 file.
+	 */
+	private static String ownDatabase(Path data) throws Exception {
+		String suite = System.getProperty("spring.datasource.url", "");
+		if (!suite.startsWith("jdbc:postgresql:")) {
+			return "jdbc:h2:file:" + data + "/h2/yilian";
+		}
+		try (Connection connection = DriverManager.getConnection(suite, System.getProperty("spring.datasource.username"),
+				System.getProperty("spring.datasource.password"))) {
+			connection.createStatement().execute("DROP DATABASE IF EXISTS " + DATABASE);
+			connection.createStatement().execute("CREATE DATABASE " + DATABASE + " ENCODING 'UTF8'");
+		}
+		return suite.replaceFirst("/[^/?]+(\\?|$)", "/" + DATABASE + "$1");
+	}
+
+	private static final String DATABASE = "yilian_audit_restart_test";
 
 	private static int total(IGenericClient client) {
 		return client.search().byUrl("AuditEvent?_summary=count").returnBundle(Bundle.class).execute().getTotal();
