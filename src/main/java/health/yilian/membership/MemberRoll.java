@@ -55,6 +55,11 @@ public class MemberRoll implements YilianInterceptor {
 		});
 	}
 
+	/** The organisation and those it is part of ({@link PartOf}), as far as the roll knows them. */
+	public List<Organization> partOfChain(String reference) {
+		return PartOf.chain(reference, ref -> ref.startsWith("Organization/") ? organization(ref) : Optional.empty());
+	}
+
 	/** Every membership, past and present, of the organisation. */
 	public List<OrganizationAffiliation> membershipsOf(String member) {
 		return membershipsOf.get(member, m -> memberships.of(m, null));

@@ -39,6 +39,11 @@ public record Caller(String clientId, String organization, SecurityProperties.Ro
 		return claim == null ? List.of() : List.of(String.valueOf(claim).split(" "));
 	}
 
+	/** Whether it acts for one of these organisations (a department and the hospital it is part of, say). */
+	public boolean actsForAnyOf(List<org.hl7.fhir.r4.model.Organization> organizations) {
+		return organizations.stream().anyMatch(o -> actsFor(o.getIdElement().toUnqualifiedVersionless().getValue()));
+	}
+
 	public boolean actsFor(String reference) {
 		return organization != null && reference != null && organization.equals(new org.hl7.fhir.r4.model.IdType(reference).toUnqualifiedVersionless().getValue());
 	}

@@ -12,7 +12,6 @@ import ca.uhn.fhir.rest.server.interceptor.consent.IConsentService;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import health.yilian.membership.MemberRoll;
 import health.yilian.membership.Memberships;
-import health.yilian.membership.PartOf;
 import health.yilian.server.ClockConfig;
 import health.yilian.server.YilianInterceptor;
 import health.yilian.sharing.PatientRecords;
@@ -125,9 +124,7 @@ public class ReadNarrowing extends ConsentInterceptor implements YilianIntercept
 		}
 
 		private boolean performedBy(Caller caller, List<Reference> performers) {
-			return performers.stream().anyMatch(p -> PartOf.chain(p.getReference(),
-					ref -> ref.startsWith("Organization/") ? roll.organization(ref) : Optional.empty()).stream()
-					.anyMatch(o -> caller.actsFor(o.getIdElement().toUnqualifiedVersionless().getValue())));
+			return performers.stream().anyMatch(p -> caller.actsForAnyOf(roll.partOfChain(p.getReference())));
 		}
 
 		private boolean hasItsRecordNumber(Caller caller, Patient patient) {

@@ -6,7 +6,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import health.yilian.membership.MemberRoll;
-import health.yilian.membership.PartOf;
 import health.yilian.server.YilianInterceptor;
 import java.util.List;
 import java.util.Optional;
@@ -111,9 +110,7 @@ public class Responsibility implements YilianInterceptor {
 	}
 
 	private void requirePerformer(Caller caller, List<Reference> performers, String element) {
-		boolean own = performers.stream().anyMatch(p -> PartOf.chain(p.getReference(),
-				ref -> ref.startsWith("Organization/") ? roll.organization(ref) : Optional.empty()).stream()
-				.anyMatch(o -> caller.actsFor(o.getIdElement().toUnqualifiedVersionless().getValue())));
+		boolean own = performers.stream().anyMatch(p -> caller.actsForAnyOf(roll.partOfChain(p.getReference())));
 		require(caller, own, element, "a hospital system writes only results its own organisation or departments performed");
 	}
 
