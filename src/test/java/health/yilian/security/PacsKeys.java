@@ -2,9 +2,13 @@ package health.yilian.security;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -19,20 +23,24 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A PACS that authenticates as SMART Backend Services asks: its own RSA key pair, the public half published as a
- * JWKS on loopback, and signed client assertions (RS384) for the token endpoint.
+ * Systems that authenticate as SMART Backend Services asks: a PACS with an RSA key (RS384) and a RIS with an EC
+ * key (ES384), the public halves published as one JWKS on loopback, and signed client assertions for the token
+ * endpoint.
  */
 public final class PacsKeys {
 
 	public static final String CLIENT_ID = "deyang-pacs";
+	public static final String EC_CLIENT_ID = "deyang-ris";
 	private static final RSAKey KEY;
+	private static final ECKey EC_KEY;
 	private static final HttpServer JWKS;
 
 	static {
 		try {
 			KEY = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).algorithm(JWSAlgorithm.RS384).generate();
+			EC_KEY = new ECKeyGenerator(Curve.P_384).keyID(UUID.randomUUID().toString()).algorithm(JWSAlgorithm.ES384).generate();
 			JWKS = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-			byte[] published = new JWKSet(KEY.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+			byte[] published = new JWKSet(List.of(KEY.toPublicJWK(), EC_KEY.toPublicJWK())).toString().getBytes(StandardCharsets.UTF_8);
 			JWKS.createContext("/jwks.json", exchange -> {
 				exchange.getResponseHeaders().add("Content-Type", "application/json");
 				exchange.sendResponseHeaders(200, published.length);
@@ -51,14 +59,24 @@ public final class PacsKeys {
 		return "http://127.0.0.1:" + JWKS.getAddress().getPort() + "/jwks.json";
 	}
 
-	/** A client assertion for the token endpoint, valid for five minutes. */
+	/** The PACS's client assertion (RS384) for the token endpoint, valid for five minutes. */
 	public static String clientAssertion(String tokenEndpoint, String issuer) {
+		return assertion(CLIENT_ID, tokenEndpoint, issuer, KEY);
+	}
+
+	/** The RIS's client assertion (ES384). */
+	public static String ecClientAssertion(String tokenEndpoint, String issuer) {
+		return assertion(EC_CLIENT_ID, tokenEndpoint, issuer, EC_KEY);
+	}
+
+	private static String assertion(String clientId, String tokenEndpoint, String issuer, com.nimbusds.jose.jwk.JWK key) {
 		try {
-			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS384).keyID(KEY.getKeyID()).build(),
-					new JWTClaimsSet.Builder().issuer(CLIENT_ID).subject(CLIENT_ID).audience(List.of(tokenEndpoint, issuer))
+			JWSAlgorithm algorithm = (JWSAlgorithm) key.getAlgorithm();
+			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).build(),
+					new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(List.of(tokenEndpoint, issuer))
 							.jwtID(UUID.randomUUID().toString()).issueTime(new Date())
 							.expirationTime(new Date(System.currentTimeMillis() + 300_000)).build());
-			jwt.sign(new RSASSASigner(KEY));
+			jwt.sign(key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key));
 			return jwt.serialize();
 		} catch (com.nimbusds.jose.JOSEException e) {
 			throw new UncheckedIOException(new IOException(e));

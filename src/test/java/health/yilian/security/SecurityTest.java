@@ -67,17 +67,20 @@ class SecurityTest extends FhirServerTestSupport {
 	}
 
 	@Test
-	void aPacsAuthenticatesWithItsOwnKeyAndWritesItsOwnReports() throws Exception {
+	void aPacsAndARisAuthenticateWithTheirOwnKeysRs384AndEs384() throws Exception {
 		String tokenEndpoint = "http://localhost:" + port + "/oauth2/token";
-		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(tokenEndpoint))
-				.header("Content-Type", "application/x-www-form-urlencoded")
-				.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + URLEncoder.encode("system/DiagnosticReport.cruds", StandardCharsets.UTF_8)
-						+ "&client_assertion_type=" + URLEncoder.encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
-						+ "&client_assertion=" + PacsKeys.clientAssertion(tokenEndpoint, "http://localhost:" + port)))
-				.build(), HttpResponse.BodyHandlers.ofString());
+		for (String assertion : List.of(PacsKeys.clientAssertion(tokenEndpoint, "http://localhost:" + port),
+				PacsKeys.ecClientAssertion(tokenEndpoint, "http://localhost:" + port))) {
+			HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(tokenEndpoint))
+					.header("Content-Type", "application/x-www-form-urlencoded")
+					.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&scope=" + URLEncoder.encode("system/DiagnosticReport.cruds", StandardCharsets.UTF_8)
+							+ "&client_assertion_type=" + URLEncoder.encode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer", StandardCharsets.UTF_8)
+							+ "&client_assertion=" + assertion))
+					.build(), HttpResponse.BodyHandlers.ofString());
 
-		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		assertThat(response.body()).contains("system/DiagnosticReport.cruds").contains("\"expires_in\"");
+			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+			assertThat(response.body()).contains("system/DiagnosticReport.cruds").contains("\"expires_in\"");
+		}
 	}
 
 	@Test

@@ -51,6 +51,10 @@ public abstract class FhirServerTestSupport {
 		registry.add("yilian.security.clients." + health.yilian.security.PacsKeys.CLIENT_ID + ".jwks-url", health.yilian.security.PacsKeys::jwksUrl);
 		registry.add("yilian.security.clients." + health.yilian.security.PacsKeys.CLIENT_ID + ".organization", () -> "Organization/deyang-peoples-hospital");
 		registry.add("yilian.security.clients." + health.yilian.security.PacsKeys.CLIENT_ID + ".scopes", () -> "system/DiagnosticReport.cruds,system/Patient.cruds");
+		registry.add("yilian.security.clients." + health.yilian.security.PacsKeys.EC_CLIENT_ID + ".jwks-url", health.yilian.security.PacsKeys::jwksUrl);
+		registry.add("yilian.security.clients." + health.yilian.security.PacsKeys.EC_CLIENT_ID + ".signing-algorithm", () -> "ES384");
+		registry.add("yilian.security.clients." + health.yilian.security.PacsKeys.EC_CLIENT_ID + ".organization", () -> "Organization/deyang-peoples-hospital");
+		registry.add("yilian.security.clients." + health.yilian.security.PacsKeys.EC_CLIENT_ID + ".scopes", () -> "system/DiagnosticReport.cruds");
 	}
 
 	/** The demo operator: bound to no organisation, so scenario tests can act for any hospital. */
