@@ -32,7 +32,7 @@ public class OperationAudit implements YilianInterceptor {
 	@Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
 	public boolean answered(RequestDetails request, ServletRequestDetails client) {
 		if (client != null && OPERATIONS.contains(request.getRestOperationType())) {
-			log.recordOnItsOwn(RefusedRequestAudit.event(request, 200, request.getOperation(), clock));
+			log.recordOnItsOwn(InteractionEvent.of(request, 200, request.getOperation(), clock));
 		}
 		return true;
 	}

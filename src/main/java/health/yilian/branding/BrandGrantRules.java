@@ -9,15 +9,14 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import health.yilian.membership.Memberships;
 import health.yilian.server.WriteRule;
 import java.time.LocalDate;
+import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.hl7.fhir.r4.model.Consent;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.OrganizationAffiliation;
-import org.hl7.fhir.r4.model.Reference;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +29,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class BrandGrantRules extends WriteRule {
 
-	static final String LEAD_HOSPITAL = "https://yilian.health/fhir/StructureDefinition/yilian-lead-hospital";
 
 	private final DaoRegistry daoRegistry;
 	private final Memberships memberships;
@@ -40,13 +38,12 @@ public class BrandGrantRules extends WriteRule {
 		this.memberships = memberships;
 	}
 
-	private Reference leadHospitalOf(String alliance) {
+	private String leadHospitalOf(String alliance) {
 		try {
-			Organization organization = daoRegistry.getResourceDao(Organization.class)
-					.read(new IdType(alliance), new SystemRequestDetails());
-			Extension lead = organization.getExtensionByUrl(LEAD_HOSPITAL);
-			if (lead != null && lead.getValue() instanceof Reference reference) {
-				return reference;
+			Optional<String> lead = Memberships.leadOf(daoRegistry.getResourceDao(Organization.class)
+					.read(new IdType(alliance), new SystemRequestDetails()));
+			if (lead.isPresent()) {
+				return lead.get();
 			}
 		} catch (ResourceNotFoundException | ResourceGoneException e) {
 			// refused below, like an organisation that is not an alliance
@@ -64,10 +61,10 @@ public class BrandGrantRules extends WriteRule {
 		}
 		String alliance = grant.getOrganizationFirstRep().getReference();
 		String grantee = grant.getProvision().getActorFirstRep().getReference().getReference();
-		Reference lead = leadHospitalOf(alliance);
-		if (!grant.getPerformerFirstRep().getReference().equals(lead.getReference())) {
+		String lead = leadHospitalOf(alliance);
+		if (!grant.getPerformerFirstRep().getReference().equals(lead)) {
 			throw refuse("yl-brand-grantor-lead", "Consent.performer", "only the lead hospital of " + alliance
-					+ " (" + lead.getReference() + ") grants its brand, not " + grant.getPerformerFirstRep().getReference());
+					+ " (" + lead + ") grants its brand, not " + grant.getPerformerFirstRep().getReference());
 		}
 		LocalDate start = Memberships.day(grant.getProvision().getPeriod().getStartElement()).orElseThrow();
 		OrganizationAffiliation membership = memberships.activeOn(grantee, alliance, start).orElseThrow(() -> refuse(

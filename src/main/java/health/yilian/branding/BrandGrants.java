@@ -36,7 +36,7 @@ public class BrandGrants {
 				.toList();
 	}
 
-	static boolean isBrandGrant(Consent consent) {
+	public static boolean isBrandGrant(Consent consent) {
 		return consent.getCategory().stream().flatMap(c -> c.getCoding().stream())
 				.anyMatch(c -> CONSENT_KIND.equals(c.getSystem()) && BRAND_AUTHORIZATION.equals(c.getCode()));
 	}

@@ -23,7 +23,6 @@ public final class RequiredProfile {
 	static final String SD = YilianGuide.CANONICAL + "/StructureDefinition/";
 	private static final String ORGANIZATION_KIND = YilianGuide.CANONICAL + "/CodeSystem/yilian-organization-kind";
 	private static final String CONSENT_KIND = YilianGuide.CANONICAL + "/CodeSystem/yilian-consent-kind";
-	private static final String TASK_KIND = YilianGuide.CANONICAL + "/CodeSystem/yilian-task-kind";
 	private static final String DIAGNOSTIC_SECTIONS = "http://terminology.hl7.org/CodeSystem/v2-0074";
 	private static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
 
@@ -47,8 +46,8 @@ public final class RequiredProfile {
 		} else if (resource instanceof ServiceRequest) {
 			return "yilian-referral";
 		} else if (resource instanceof Task t) {
-			return has(t.getCode(), TASK_KIND, "recognition-decision") ? "yilian-recognition-decision"
-					: has(t.getCode(), TASK_KIND, "cancellation-request") ? "yilian-referral-cancellation" : "yilian-referral-task";
+			return TaskKind.RECOGNITION_DECISION.of(t) ? "yilian-recognition-decision"
+					: TaskKind.CANCELLATION_REQUEST.of(t) ? "yilian-referral-cancellation" : "yilian-referral-task";
 		} else if (resource instanceof DiagnosticReport r) {
 			return r.getCategory().stream().anyMatch(RequiredProfile::isImagingSection)
 					? "yilian-imaging-report" : "yilian-lab-report";

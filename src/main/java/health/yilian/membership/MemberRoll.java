@@ -24,8 +24,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Organisations and their memberships, in memory, for the read paths that ask about them many times a request
  * ({@code $recognizable}, the HR mark on every read of a report): a few hundred members change a few times a
  * year, reports are read all day. Any write of an Organization or OrganizationAffiliation empties the roll when it
- * commits on this node; another node of a cluster sees it within {@link #STALE_AT_MOST}. Write rules do not use
- * the roll: they read the database inside their own transaction.
+ * commits on this node; another node of a cluster sees it within {@link #STALE_AT_MOST}. Rules that must see a
+ * write earlier in the same transaction (membership rules, the QC stamp on a report) read the database instead;
+ * who a caller is and what it may write ({@code security}) is read here.
  */
 @Component
 public class MemberRoll implements YilianInterceptor {

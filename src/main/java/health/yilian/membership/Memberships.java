@@ -9,7 +9,10 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.BaseDateTimeType;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.OrganizationAffiliation;
+import org.hl7.fhir.r4.model.Reference;
 import org.springframework.stereotype.Component;
 
 /**
@@ -62,6 +65,15 @@ public class Memberships {
 		return of(member, null).stream().filter(m -> inForceOn(m, day))
 				.map(m -> m.getNetworkFirstRep().getReference()).distinct().toList();
 	}
+
+	/** The lead hospital an alliance names ({@code yilian-lead-hospital}), as {@code Organization/{id}}. */
+	public static Optional<String> leadOf(Organization alliance) {
+		Extension lead = alliance.getExtensionByUrl(LEAD_HOSPITAL);
+		return lead != null && lead.getValue() instanceof Reference reference && reference.hasReference()
+				? Optional.of(reference.getReference()) : Optional.empty();
+	}
+
+	public static final String LEAD_HOSPITAL = "https://yilian.health/fhir/StructureDefinition/yilian-lead-hospital";
 
 	/**
 	 * In force on a day: started by then and not yet ended. Without an end date the flag decides: a membership

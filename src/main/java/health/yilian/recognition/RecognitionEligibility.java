@@ -82,10 +82,11 @@ public class RecognitionEligibility {
 	}
 
 	/**
-	 * An evaluation for one requester (empty: the report's own HR mark) on one day. It remembers the organisations
-	 * and memberships it has read, so one evaluation serves every report of a patient.
+	 * An evaluation for one requester ({@code Organization/{id}}; empty: the report's own HR mark) on one day. It
+	 * remembers the person's records and the sharing answers it has found, so one evaluation serves every report of
+	 * a patient; organisations and memberships come from the {@link MemberRoll}.
 	 */
-	public Evaluation on(LocalDate day, Optional<Organization> requester) {
+	public Evaluation on(LocalDate day, Optional<String> requester) {
 		return new Evaluation(day, requester);
 	}
 
@@ -93,14 +94,12 @@ public class RecognitionEligibility {
 
 		private final LocalDate day;
 		private final Optional<String> requester;
-		private final Optional<Organization> requesterOrganization;
 		private final Map<String, List<String>> personOf = new HashMap<>();
 		private final Map<String, Boolean> sharingPermitted = new HashMap<>();
 
-		private Evaluation(LocalDate day, Optional<Organization> requester) {
+		private Evaluation(LocalDate day, Optional<String> requester) {
 			this.day = day;
-			this.requesterOrganization = requester;
-			this.requester = requester.map(r -> r.getIdElement().toUnqualifiedVersionless().getValue());
+			this.requester = requester;
 		}
 
 		/** The caller already knows the person's records (all their Patient references); saves looking them up. */
@@ -194,9 +193,7 @@ public class RecognitionEligibility {
 		/** An organisation; one the report names but the server does not hold stands for itself, with no memberships. */
 		private Organization organization(String reference) {
 			String id = new IdType(reference).toUnqualifiedVersionless().getValue();
-			return requesterOrganization.filter(r -> id.equals(requester.orElse(null)))
-					.or(() -> roll.organization(id))
-					.orElseGet(() -> (Organization) new Organization().setName(id).setId(id));
+			return roll.organization(id).orElseGet(() -> (Organization) new Organization().setName(id).setId(id));
 		}
 
 		private List<String> alliancesOf(List<Organization> chain, LocalDate on) {

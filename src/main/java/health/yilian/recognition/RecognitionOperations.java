@@ -139,13 +139,16 @@ public class RecognitionOperations implements YilianOperationProvider {
 	}
 
 	/** The requesting member, which must exist: a typo would otherwise read as "not a member". */
-	private Organization requester(StringType requester) {
+	private String requester(StringType requester) {
 		IdType id = new IdType(requester.getValue());
 		if (!"Organization".equals(id.getResourceType()) || !id.hasIdPart()) {
 			throw new InvalidRequestException("requester: '" + requester.getValue() + "' is not Organization/{id}");
 		}
-		return roll.organization(id.getValue()).orElseThrow(() -> new InvalidRequestException(
-				"requester: " + id.toUnqualifiedVersionless().getValue() + " is not known to this server"));
+		String member = id.toUnqualifiedVersionless().getValue();
+		if (roll.organization(member).isEmpty()) {
+			throw new InvalidRequestException("requester: " + member + " is not known to this server");
+		}
+		return member;
 	}
 
 	/** The person's final, amended and corrected reports, newest first, of one item or code when asked. */

@@ -13,6 +13,7 @@ import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import health.yilian.guide.TaskKind;
 import health.yilian.server.YilianOperationProvider;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.DecimalType;
@@ -33,7 +34,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class RecognitionRate implements YilianOperationProvider {
 
-	static final String TASK_KIND = "https://yilian.health/fhir/CodeSystem/yilian-task-kind";
 	static final String DECISIONS = "https://yilian.health/fhir/CodeSystem/yilian-recognition-decision";
 
 	private final DaoRegistry daoRegistry;
@@ -66,7 +66,7 @@ public class RecognitionRate implements YilianOperationProvider {
 
 	private int count(String owner, DateType start, DateType end, String decision) {
 		SearchParameterMap search = SearchParameterMap.newSynchronous();
-		search.add(Task.SP_CODE, new TokenParam(TASK_KIND, "recognition-decision"));
+		search.add(Task.SP_CODE, TaskKind.RECOGNITION_DECISION.token());
 		search.add(Task.SP_OWNER, new ReferenceParam(owner));
 		search.add(Task.SP_AUTHORED_ON, new DateRangeParam(new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, start.getValueAsString()),
 				new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, end.getValueAsString())));

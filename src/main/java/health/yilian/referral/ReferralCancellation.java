@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import health.yilian.guide.TaskKind;
 import health.yilian.server.YilianInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
@@ -35,7 +36,7 @@ public class ReferralCancellation implements YilianInterceptor {
 	/** Checked when the request is made; the receiver's later answer (completed or rejected) is its own. */
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void created(IBaseResource resource) {
-		if (!(resource instanceof Task cancellation) || !isCancellationRequest(cancellation)) {
+		if (!(resource instanceof Task cancellation) || !TaskKind.CANCELLATION_REQUEST.of(cancellation)) {
 			return;
 		}
 		Task referral = referralTask(cancellation.getFocus().getReference());
@@ -58,7 +59,7 @@ public class ReferralCancellation implements YilianInterceptor {
 	boolean agreed(String referralTask) {
 		SearchParameterMap search = SearchParameterMap.newSynchronous();
 		search.add(Task.SP_FOCUS, new ReferenceParam(referralTask));
-		search.add(Task.SP_CODE, new TokenParam(ReferralTaskRules.TASK_KINDS, "cancellation-request"));
+		search.add(Task.SP_CODE, TaskKind.CANCELLATION_REQUEST.token());
 		search.add(Task.SP_STATUS, new TokenParam(TaskStatus.COMPLETED.toCode()));
 		return !daoRegistry.getResourceDao(Task.class).search(search, new SystemRequestDetails()).isEmpty();
 	}
@@ -66,7 +67,7 @@ public class ReferralCancellation implements YilianInterceptor {
 	private Task referralTask(String reference) {
 		try {
 			Task task = daoRegistry.getResourceDao(Task.class).read(new IdType(reference), new SystemRequestDetails());
-			if (ReferralTaskRules.isReferralTask(task)) {
+			if (TaskKind.REFERRAL.of(task)) {
 				return task;
 			}
 		} catch (ResourceNotFoundException | IllegalArgumentException e) {
@@ -77,10 +78,5 @@ public class ReferralCancellation implements YilianInterceptor {
 
 	private static boolean same(String a, String b) {
 		return a != null && b != null && new IdType(a).toUnqualifiedVersionless().getValue().equals(new IdType(b).toUnqualifiedVersionless().getValue());
-	}
-
-	static boolean isCancellationRequest(Task task) {
-		return task.getCode().getCoding().stream()
-				.anyMatch(c -> ReferralTaskRules.TASK_KINDS.equals(c.getSystem()) && "cancellation-request".equals(c.getCode()));
 	}
 }

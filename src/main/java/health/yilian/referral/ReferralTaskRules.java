@@ -7,6 +7,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import health.yilian.guide.TaskKind;
 import health.yilian.guide.YilianGuide;
 import health.yilian.membership.Memberships;
 import health.yilian.server.ClockConfig;
@@ -37,7 +38,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class ReferralTaskRules implements YilianInterceptor {
 
-	static final String TASK_KINDS = YilianGuide.CANONICAL + "/CodeSystem/yilian-task-kind";
 	static final String CHANNELS = YilianGuide.CANONICAL + "/CodeSystem/yilian-referral-channel";
 	static final String GREEN_CHANNEL_HOURS = YilianGuide.CANONICAL + "/StructureDefinition/yilian-green-channel-acceptance-hours";
 
@@ -70,7 +70,7 @@ public class ReferralTaskRules implements YilianInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
 	public void created(IBaseResource resource, RequestDetails request) {
-		if (resource instanceof Task task && isReferralTask(task)) {
+		if (resource instanceof Task task && TaskKind.REFERRAL.of(task)) {
 			if (task.getStatus() != TaskStatus.REQUESTED && task.getStatus() != TaskStatus.DRAFT) {
 				throw refuse("yl-referral-transition", "Task.status",
 						"a referral task starts as requested (or draft), not " + task.getStatus().toCode());
@@ -81,7 +81,7 @@ public class ReferralTaskRules implements YilianInterceptor {
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
 	public void updated(IBaseResource previous, IBaseResource resource) {
-		if (previous instanceof Task before && resource instanceof Task after && isReferralTask(after)
+		if (previous instanceof Task before && resource instanceof Task after && TaskKind.REFERRAL.of(after)
 				&& before.getStatus() != after.getStatus()) {
 			List<TaskStatus> allowed = NEXT.getOrDefault(before.getStatus(), List.of());
 			boolean cancellationAgreed = before.getStatus() == TaskStatus.INPROGRESS && after.getStatus() == TaskStatus.CANCELLED
@@ -138,9 +138,5 @@ public class ReferralTaskRules implements YilianInterceptor {
 				.filter(java.util.Objects::nonNull)
 				.map(e -> ((PositiveIntType) e.getValue()).getValue())
 				.min(Integer::compare);
-	}
-
-	static boolean isReferralTask(Task task) {
-		return task.getCode().getCoding().stream().anyMatch(c -> TASK_KINDS.equals(c.getSystem()) && "referral".equals(c.getCode()));
 	}
 }

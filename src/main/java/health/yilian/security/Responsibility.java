@@ -5,15 +5,16 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import health.yilian.branding.BrandGrants;
+import health.yilian.guide.TaskKind;
 import health.yilian.membership.MemberRoll;
+import health.yilian.membership.Memberships;
 import health.yilian.server.YilianInterceptor;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DiagnosticReport;
-import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.OrganizationAffiliation;
@@ -38,10 +39,6 @@ import org.springframework.stereotype.Component;
 @Component
 @Interceptor(order = -900)
 public class Responsibility implements YilianInterceptor {
-
-	static final String LEAD_HOSPITAL = "https://yilian.health/fhir/StructureDefinition/yilian-lead-hospital";
-	static final String TASK_KINDS = "https://yilian.health/fhir/CodeSystem/yilian-task-kind";
-	static final String CONSENT_KINDS = "https://yilian.health/fhir/CodeSystem/yilian-consent-kind";
 
 	private final MemberRoll roll;
 
@@ -78,20 +75,19 @@ public class Responsibility implements YilianInterceptor {
 		} else if (resource instanceof OrganizationAffiliation membership) {
 			require(caller, leads(caller, membership.getNetworkFirstRep().getReference()), "OrganizationAffiliation.network",
 					"only the alliance's lead hospital creates, suspends or ends its memberships");
-		} else if (resource instanceof Consent consent && has(consent.getCategory(), CONSENT_KINDS, "brand-authorization")) {
+		} else if (resource instanceof Consent consent && BrandGrants.isBrandGrant(consent)) {
 			require(caller, leads(caller, consent.getOrganizationFirstRep().getReference()), "Consent.organization",
 					"only the alliance's lead hospital grants or revokes its brand");
 		} else if (resource instanceof Organization organization) {
 			String id = organization.getIdElement().toUnqualifiedVersionless().getValue();
 			boolean own = caller.actsFor(id) || (organization.hasPartOf() && caller.actsFor(organization.getPartOf().getReference()));
-			Extension lead = organization.getExtensionByUrl(LEAD_HOSPITAL);
-			boolean led = lead != null && caller.actsFor(((Reference) lead.getValue()).getReference());
+			boolean led = Memberships.leadOf(organization).map(caller::actsFor).orElse(false);
 			require(caller, own || led, "Organization", "a hospital maintains its own Organization, its departments and the alliances it leads");
 		}
 	}
 
 	private void checkTask(Caller caller, Task before, Task task) {
-		if (has(task.getCode(), TASK_KINDS, "recognition-decision")) {
+		if (TaskKind.RECOGNITION_DECISION.of(task)) {
 			require(caller, caller.actsFor(task.getOwner().getReference()), "Task.owner", "a recognition decision is recorded by the deciding hospital");
 			return;
 		}
@@ -100,7 +96,7 @@ public class Responsibility implements YilianInterceptor {
 		if (before == null) {
 			require(caller, sender, "Task.requester", "a referral or cancellation request is made by its sender");
 		} else if (before.getStatus() != task.getStatus()) {
-			boolean senderMove = task.getStatus() == Task.TaskStatus.CANCELLED && has(task.getCode(), TASK_KINDS, "referral");
+			boolean senderMove = task.getStatus() == Task.TaskStatus.CANCELLED && TaskKind.REFERRAL.of(task);
 			require(caller, senderMove ? sender : receiver, "Task.status", senderMove
 					? "only the sender cancels a referral"
 					: "only the receiving organisation, " + task.getOwner().getReference() + ", moves this task to " + task.getStatus().toCode());
@@ -118,23 +114,12 @@ public class Responsibility implements YilianInterceptor {
 		if (alliance == null || !alliance.startsWith("Organization/")) {
 			return false;
 		}
-		return roll.organization(alliance).map(a -> a.getExtensionByUrl(LEAD_HOSPITAL))
-				.map(Extension::getValue)
-				.map(v -> caller.actsFor(((Reference) v).getReference()))
-				.orElse(false);
+		return roll.organization(alliance).flatMap(Memberships::leadOf).map(caller::actsFor).orElse(false);
 	}
 
 	private static void require(Caller caller, boolean allowed, String element, String rule) {
 		if (!allowed) {
 			throw ScopeCheck.forbidden("yl-acts-for", caller.clientId() + " acts for " + caller.organization() + "; " + element + ": " + rule);
 		}
-	}
-
-	private static boolean has(List<CodeableConcept> concepts, String system, String code) {
-		return concepts.stream().anyMatch(c -> has(c, system, code));
-	}
-
-	private static boolean has(CodeableConcept concept, String system, String code) {
-		return concept.getCoding().stream().anyMatch(c -> system.equals(c.getSystem()) && code.equals(c.getCode()));
 	}
 }

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.time.Clock;
 import health.yilian.audit.AuditLog;
-import health.yilian.audit.RefusedRequestAudit;
+import health.yilian.audit.InteractionEvent;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -91,7 +91,7 @@ public class WebSecurityConfig {
 		return (request, response, failure) -> {
 			standard.commence(request, response, failure);
 			String what = request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
-			audit.recordOnItsOwn(RefusedRequestAudit.event(request.getMethod(), what, Optional.empty(), 401, failure.getMessage(), Optional.empty(), clock));
+			audit.recordOnItsOwn(InteractionEvent.of(request.getMethod(), what, Optional.empty(), 401, failure.getMessage(), Optional.empty(), clock));
 			response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
 			response.setContentType("application/fhir+json;charset=UTF-8");
 			String why = request.getHeader("Authorization") == null
