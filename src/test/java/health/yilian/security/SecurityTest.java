@@ -154,6 +154,17 @@ class SecurityTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void onlyTheLeadHospitalGrantsTheAlliancesBrand() throws Exception {
+		org.hl7.fhir.r4.model.Consent grant = example("Consent-brand-authorization-deyang-second-peoples-hospital", org.hl7.fhir.r4.model.Consent.class);
+
+		IGenericClient community = clientFor("chengbei-his", "chengbei-his-demo-secret");
+		assertThatThrownBy(() -> community.create().resource(grant).execute())
+				.isInstanceOf(ForbiddenOperationException.class).hasMessageContaining("yl-acts-for").hasMessageContaining("lead hospital");
+		IGenericClient lead = clientFor("deyang-his", "deyang-his-demo-secret");
+		assertThat(lead.create().resource(grant).execute().getCreated()).isTrue();
+	}
+
+	@Test
 	void theAuditorReadsEverythingAndWritesNothing() throws Exception {
 		IGenericClient auditor = clientFor("commission-auditor", "auditor-demo-secret");
 		assertThat(auditor.search().forResource(DiagnosticReport.class).returnBundle(Bundle.class).execute().getEntry()).isNotEmpty();
