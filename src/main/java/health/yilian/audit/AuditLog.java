@@ -1,58 +1,40 @@
 package health.yilian.audit;
 
-import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Reference;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Where audit events go: the FHIR database itself, as AuditEvent resources auditors search like any other
- * ({@code AuditEvent?entity=DiagnosticReport/123}, {@code ?agent=Organization/…&date=…}). HAPI's own sinks send
- * events through a client, asynchronously from an in-memory queue that a stop loses; here an event is written
- * synchronously, so none is lost:
+ * ({@code AuditEvent?entity=DiagnosticReport/123}, {@code ?agent=Organization/…&date=…}), through the {@link
+ * AuditOutbox}, so none is lost:
  * <ul>
  *   <li>inside the write it records, when there is one: it commits with the data, or disappears with it when the
  *       write is rolled back (the refusal is then recorded on its own, see {@link RefusedRequestAudit});</li>
- *   <li>in its own transaction otherwise (reads, searches, refusals).</li>
+ *   <li>on its own otherwise (reads, searches, refusals).</li>
  * </ul>
  */
 @Component
 public class AuditLog implements IBalpAuditEventSink {
 
-	private final DaoRegistry daoRegistry;
-	private final IHapiTransactionService transactions;
+	private final AuditOutbox outbox;
 
-	public AuditLog(DaoRegistry daoRegistry, IHapiTransactionService transactions) {
-		this.daoRegistry = daoRegistry;
-		this.transactions = transactions;
+	public AuditLog(AuditOutbox outbox) {
+		this.outbox = outbox;
 	}
 
 	@Override
 	public void recordAuditEvent(AuditEvent event) {
-		if (TransactionSynchronizationManager.isActualTransactionActive() && !TransactionSynchronizationManager.isCurrentTransactionReadOnly()) {
-			store(event);
-		} else {
-			recordOnItsOwn(event);
-		}
-	}
-
-	/** In a transaction of its own: for a refusal, whose request's own transaction has been rolled back. */
-	public void recordOnItsOwn(AuditEvent event) {
-		transactions.withSystemRequest().withPropagation(Propagation.REQUIRES_NEW).execute(() -> store(event));
-	}
-
-	private void store(AuditEvent event) {
 		if (event.getAction() == AuditEvent.AuditEventAction.D) {
 			nameTheDeletedByIdentifier(event);
 		}
-		daoRegistry.getResourceDao(AuditEvent.class).create(event, new SystemRequestDetails());
+		outbox.append(event);
+	}
+
+	/** On its own: for a refusal, whose request's own transaction has been rolled back. */
+	public void recordOnItsOwn(AuditEvent event) {
+		outbox.appendOnItsOwn(event);
 	}
 
 	/**
@@ -67,8 +49,6 @@ public class AuditLog implements IBalpAuditEventSink {
 				.findFirst()
 				.ifPresent(deleted -> event.getEntity().stream()
 						.filter(e -> deleted.equals(e.getWhat().getReference()))
-						.forEach(e -> e.setWhat(new Reference().setIdentifier(new Identifier().setSystem(DELETED).setValue(deleted)).setDisplay(deleted))));
+						.forEach(e -> e.setWhat(AuditOutbox.byIdentifier(deleted))));
 	}
-
-	static final String DELETED = "https://yilian.health/fhir/sid/resource";
 }
