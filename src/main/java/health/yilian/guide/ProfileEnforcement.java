@@ -14,10 +14,17 @@ import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
 import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
+import health.yilian.server.DeferredVerdicts;
 import health.yilian.server.WriteRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import jakarta.annotation.PreDestroy;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
@@ -31,7 +38,8 @@ import org.springframework.stereotype.Component;
  * naming the element and the rule, in Chinese when the request asks for it ({@code Accept-Language: zh-CN}).
  *
  * <p>Hooked on storage, not on the HTTP request, so that each entry of a transaction is checked once, as stored,
- * and a rejected entry rolls the whole transaction back. {@code $validate} gives the same verdict: its result is
+ * and a rejected entry rolls the whole transaction back. Each validation runs on a pool of one thread per core while
+ * HAPI goes on with the request, and is awaited before commit ({@link DeferredVerdicts}). {@code $validate} gives the same verdict: its result is
  * completed with the required profile's findings.
  *
  * <p>Speed: HAPI builds a new core {@code InstanceValidator} for every validation, and its constructor parses the
@@ -44,9 +52,16 @@ public class ProfileEnforcement extends WriteRule {
 
 	private final FhirContext fhirContext;
 	private final FhirValidator validator;
+	private final ExecutorService validators;
 
 	public ProfileEnforcement(FhirContext fhirContext, @Qualifier("myInstanceValidator") IValidatorModule instanceValidator) {
 		this.fhirContext = fhirContext;
+		AtomicInteger threads = new AtomicInteger();
+		this.validators = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), work -> {
+			Thread thread = new Thread(work, "profile-validation-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
 		// HAPI's own instance validator (the one behind $validate), whose chain starts with YilianGuide.
 		this.validator = fhirContext.newValidator();
 		this.validator.registerValidatorModule(instanceValidator);
@@ -85,39 +100,71 @@ public class ProfileEnforcement extends WriteRule {
 		}
 	}
 
+	/**
+	 * The resource as it is about to be stored is copied and validated on another core while HAPI goes on storing it
+	 * and the transaction's other entries; the verdicts are awaited before commit ({@link #awaitVerdicts}). A lab
+	 * bundle's six validations thus run beside each other and beside the storage work instead of one after another.
+	 */
 	@Override
 	protected void check(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
-		if (RequiredProfile.of(resource).isEmpty()) {
+		Optional<String> profile = RequiredProfile.of(resource);
+		if (profile.isEmpty()) {
 			return;
 		}
-		List<SingleValidationMessage> errors = validate(resource).getMessages().stream()
+		// Encoded here, in the request's thread: HAPI goes on changing the resource (and the ones it references).
+		String asStored = fhirContext.newJsonParser().encodeResourceToString(resource);
+		String what = resource.fhirType() + " does not conform to " + profile.get();
+		boolean chinese = prefersChinese(request);
+		if (request == null) {
+			// HAPI's own background writes carry no request to keep a verdict with: decided here and now.
+			refusalIfInvalid(asStored, profile.get(), what, chinese).ifPresent(refusal -> {
+				throw refusal;
+			});
+			return;
+		}
+		DeferredVerdicts.add(request, CompletableFuture.supplyAsync(() -> refusalIfInvalid(asStored, profile.get(), what, chinese), validators));
+	}
+
+	/** Before any write of the transaction commits: the first resource that does not conform refuses the whole. */
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void awaitVerdicts(RequestDetails request) {
+		if (request == null) {
+			return;
+		}
+		DeferredVerdicts.awaitFirstRefusal(request).ifPresent(refusal -> {
+			throw refusal;
+		});
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void awaitVerdictsOfUpdate(RequestDetails request) {
+		awaitVerdicts(request);
+	}
+
+	private Optional<RuntimeException> refusalIfInvalid(String resource, String profile, String what, boolean chinese) {
+		List<SingleValidationMessage> errors = validator.validateWithResult(resource, new ValidationOptions().addProfile(profile)).getMessages().stream()
 				.filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
 				.toList();
-		if (!errors.isEmpty()) {
-			boolean chinese = prefersChinese(request);
-			OperationOutcome outcome = new OperationOutcome();
-			for (SingleValidationMessage error : errors) {
-				outcome.addIssue()
-						.setSeverity(OperationOutcome.IssueSeverity.ERROR)
-						.setCode(OperationOutcome.IssueType.PROCESSING)
-						.setDiagnostics(chinese ? ChineseValidationMessages.translate(error) : error.getMessage())
-						.addExpression(error.getLocationString())
-						.getLocation().add(new StringType(error.getLocationString()));
-			}
-			String summary = resource.fhirType() + " does not conform to " + profilesChecked(resource) + ": "
-					+ errors.size() + " error(s), the first at " + errors.get(0).getLocationString();
-			throw new UnprocessableEntityException(summary, outcome);
+		if (errors.isEmpty()) {
+			return Optional.empty();
 		}
+		OperationOutcome outcome = new OperationOutcome();
+		for (SingleValidationMessage error : errors) {
+			outcome.addIssue()
+					.setSeverity(OperationOutcome.IssueSeverity.ERROR)
+					.setCode(OperationOutcome.IssueType.PROCESSING)
+					.setDiagnostics(chinese ? ChineseValidationMessages.translate(error) : error.getMessage())
+					.addExpression(error.getLocationString())
+					.getLocation().add(new StringType(error.getLocationString()));
+		}
+		String summary = what + ": " + errors.size() + " error(s), the first at " + errors.get(0).getLocationString();
+		return Optional.of(new UnprocessableEntityException(summary, outcome));
 	}
 
 	private ValidationResult validate(IBaseResource resource) {
 		ValidationOptions options = new ValidationOptions();
 		RequiredProfile.of(resource).ifPresent(options::addProfile);
 		return validator.validateWithResult(resource, options);
-	}
-
-	private static String profilesChecked(IBaseResource resource) {
-		return RequiredProfile.of(resource).orElseThrow();
 	}
 
 	private static boolean sameFinding(SingleValidationMessage a, SingleValidationMessage b) {
@@ -128,5 +175,10 @@ public class ProfileEnforcement extends WriteRule {
 	private static boolean prefersChinese(RequestDetails request) {
 		String language = request == null ? null : request.getHeader("Accept-Language");
 		return language != null && language.toLowerCase(Locale.ROOT).trim().startsWith("zh");
+	}
+
+	@PreDestroy
+	void stop() {
+		validators.shutdownNow();
 	}
 }
