@@ -297,6 +297,38 @@ class GuideEnforcementTest extends FhirServerTestSupport {
 		assertThat(patientsWithResidentId(residentId)).isEqualTo(before);
 	}
 
+	/**
+	 * Entries are validated on other threads while HAPI goes on; the client still gets the first refusal in entry
+	 * order: here the lab result's missing value, not the overlap rule that the second entry breaks.
+	 */
+	@Test
+	void theFirstEntrysRefusalIsTheAnswerWhenALaterEntryBreaksARuleToo() {
+		String residentId = newResidentId();
+		Patient patient = asNew("Patient-wang-xiuying", Patient.class, p -> {
+			p.getIdentifier().removeIf(i -> !i.getSystem().equals(RESIDENT_ID));
+			p.getIdentifierFirstRep().setValue(residentId);
+			p.getNameFirstRep().setText("赵敏").setFamily("赵").getGiven().get(0).setValue("敏");
+		});
+		Observation withoutValue = asNew("Observation-potassium-wang-xiuying", Observation.class, o -> {
+			o.setValue(null);
+			o.getSubject().setReference("urn:uuid:6a1e2f0c-93d4-4c55-8f0e-1f2d3c4b5a69");
+		});
+		OrganizationAffiliation overlapping = asNew("OrganizationAffiliation-membership-chengbei-community-health-centre",
+				OrganizationAffiliation.class, m -> {});
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry().setFullUrl("urn:uuid:6a1e2f0c-93d4-4c55-8f0e-1f2d3c4b5a69").setResource(patient)
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+		transaction.addEntry().setResource(withoutValue).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+		transaction.addEntry().setResource(overlapping).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("OrganizationAffiliation");
+
+		assertThatThrownBy(() -> fhir.transaction().withBundle(transaction).execute())
+				.isInstanceOf(UnprocessableEntityException.class)
+				.satisfies(e -> assertThat(fhirContext().newJsonParser()
+								.encodeResourceToString(((UnprocessableEntityException) e).getOperationOutcome()))
+						.contains("yl-value-or-absent").doesNotContain("yl-membership-overlap"));
+		assertThat(patientsWithResidentId(residentId)).isZero();
+	}
+
 	private long patientsWithResidentId(String residentId) {
 		return fhir.search().forResource(Patient.class)
 				.where(Patient.IDENTIFIER.exactly().systemAndCode(RESIDENT_ID, residentId))
