@@ -47,6 +47,7 @@ public class AuditOutbox {
 
 	private static final Logger LOG = LoggerFactory.getLogger(AuditOutbox.class);
 	private static final int BATCH = 100;
+	private static final long GATHER_MILLIS = 500;
 	/** A row that cannot become an AuditEvent stays in the table with its reason, for the operators. */
 	private static final String PENDING = "SELECT id, event FROM yl_audit_outbox WHERE failure IS NULL ORDER BY id FETCH FIRST " + BATCH + " ROWS ONLY FOR UPDATE";
 
@@ -127,8 +128,12 @@ public class AuditOutbox {
 	private void drainContinuously() {
 		while (running) {
 			try {
-				// Woken by a commit; the timeout also picks up rows left by a stop or by another node.
-				appended.tryAcquire(1, TimeUnit.SECONDS);
+				// Woken by a commit; the timeout also picks up rows left by a stop or by another node. The short wait
+				// after waking gathers the events of the next requests into the same batch: per event, a batch of
+				// tens costs far less than a batch of one.
+				if (appended.tryAcquire(1, TimeUnit.SECONDS)) {
+					Thread.sleep(GATHER_MILLIS);
+				}
 				appended.drainPermits();
 				if (running) {
 					drainNow();
