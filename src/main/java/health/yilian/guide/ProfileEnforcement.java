@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import jakarta.annotation.PreDestroy;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -39,8 +40,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Hooked on storage, not on the HTTP request, so that each entry of a transaction is checked once, as stored,
  * and a rejected entry rolls the whole transaction back. Each validation runs on a pool of one thread per core while
- * HAPI goes on with the request, and is awaited before commit ({@link DeferredVerdicts}). {@code $validate} gives the same verdict: its result is
- * completed with the required profile's findings.
+ * HAPI goes on with the request, and is awaited before commit ({@link DeferredVerdicts}). {@code $validate} gives the
+ * same verdict: its result is completed with the required profile's findings.
  *
  * <p>Speed: HAPI builds a new core {@code InstanceValidator} for every validation, and its constructor parses the
  * 1.5 MB {@code oidregistry.csv} of org.hl7.fhir.utilities each time: half of all validation time here. Our
@@ -101,8 +102,8 @@ public class ProfileEnforcement extends WriteRule {
 	}
 
 	/**
-	 * The resource as it is about to be stored is copied and validated on another core while HAPI goes on storing it
-	 * and the transaction's other entries; the verdicts are awaited before commit ({@link #awaitVerdicts}). A lab
+	 * The resource as it is about to be stored is encoded here and validated on another core while HAPI goes on
+	 * storing it and the transaction's other entries; {@link DeferredVerdicts} awaits the verdicts before commit. A lab
 	 * bundle's six validations thus run beside each other and beside the storage work instead of one after another.
 	 */
 	@Override
@@ -111,34 +112,19 @@ public class ProfileEnforcement extends WriteRule {
 		if (profile.isEmpty()) {
 			return;
 		}
-		// Encoded here, in the request's thread: HAPI goes on changing the resource (and the ones it references).
+		// Encoded in the request's thread: HAPI goes on changing the resource (and the ones it references).
 		String asStored = fhirContext.newJsonParser().encodeResourceToString(resource);
 		String what = resource.fhirType() + " does not conform to " + profile.get();
 		boolean chinese = prefersChinese(request);
+		Supplier<Optional<RuntimeException>> verdict = () -> refusalIfInvalid(asStored, profile.get(), what, chinese);
 		if (request == null) {
 			// HAPI's own background writes carry no request to keep a verdict with: decided here and now.
-			refusalIfInvalid(asStored, profile.get(), what, chinese).ifPresent(refusal -> {
+			verdict.get().ifPresent(refusal -> {
 				throw refusal;
 			});
-			return;
+		} else {
+			DeferredVerdicts.add(request, CompletableFuture.supplyAsync(verdict, validators));
 		}
-		DeferredVerdicts.add(request, CompletableFuture.supplyAsync(() -> refusalIfInvalid(asStored, profile.get(), what, chinese), validators));
-	}
-
-	/** Before any write of the transaction commits: the first resource that does not conform refuses the whole. */
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-	public void awaitVerdicts(RequestDetails request) {
-		if (request == null) {
-			return;
-		}
-		DeferredVerdicts.awaitFirstRefusal(request).ifPresent(refusal -> {
-			throw refusal;
-		});
-	}
-
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
-	public void awaitVerdictsOfUpdate(RequestDetails request) {
-		awaitVerdicts(request);
 	}
 
 	private Optional<RuntimeException> refusalIfInvalid(String resource, String profile, String what, boolean chinese) {

@@ -44,6 +44,25 @@ public class DeferredVerdicts implements YilianInterceptor {
 		}
 	}
 
+	/** Before any write of the request commits: the first refusal refuses the whole. */
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void beforeCreateCommits(RequestDetails request) {
+		throwFirstRefusal(request);
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void beforeUpdateCommits(RequestDetails request) {
+		throwFirstRefusal(request);
+	}
+
+	private static void throwFirstRefusal(RequestDetails request) {
+		if (request != null) {
+			awaitFirstRefusal(request).ifPresent(refusal -> {
+				throw refusal;
+			});
+		}
+	}
+
 	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
 	public BaseServerResponseException earlierRefusalFirst(RequestDetails request) {
 		return awaitFirstRefusal(request)
