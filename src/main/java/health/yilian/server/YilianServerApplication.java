@@ -1,7 +1,6 @@
 package health.yilian.server;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import health.yilian.guide.CoreDefinitions;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchClientAutoConfiguration;
@@ -29,20 +28,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class YilianServerApplication {
 
 	public static void main(String[] args) {
-		preloadCoreDefinitions();
+		CoreDefinitions.preload();
 		SpringApplication.run(YilianServerApplication.class, args);
-	}
-
-	/**
-	 * HAPI parses the R4 core StructureDefinitions (about 2 s) on the main thread when it builds its search parameter
-	 * extractor, while the second core idles through Spring's configuration parsing. HAPI holds the parsed definitions
-	 * once per FHIR version for every context, so parsing them here first, beside Spring, takes them off the boot's
-	 * critical path (bench/RESULTS.md).
-	 */
-	private static void preloadCoreDefinitions() {
-		Thread preload = new Thread(() -> new DefaultProfileValidationSupport(FhirContext.forR4Cached()).fetchAllStructureDefinitions(),
-				"core-definitions-preload");
-		preload.setDaemon(true);
-		preload.start();
 	}
 }
