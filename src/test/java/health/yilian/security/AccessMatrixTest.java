@@ -9,6 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -61,13 +64,14 @@ class AccessMatrixTest extends FhirServerTestSupport {
 		String bearer = client.equals("unknown") ? "eyJhbGciOiJSUzM4NCJ9.eyJzdWIiOiJ1bmtub3duIn0.bm90LWEtc2lnbmF0dXJl"
 				: token(client, client.equals("commission-auditor") ? "auditor-demo-secret" : client + "-demo-secret");
 
+		Instant sent = Instant.now();
 		HttpResponse<String> response = HTTP.send(request(interaction).header("Authorization", "Bearer " + bearer).build(),
 				HttpResponse.BodyHandlers.ofString());
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
 		String audited = client.equals("unknown") ? "anonymous" : client;
 		AuditEvent.AuditEventOutcome outcome = expected < 400 ? AuditEvent.AuditEventOutcome._0 : AuditEvent.AuditEventOutcome._4;
-		assertThat(latestEvents()).as("an audit event of %s's %s", client, interaction).anySatisfy(event -> {
+		assertThat(eventsSince(sent)).as("an audit event of %s's %s", client, interaction).anySatisfy(event -> {
 			assertThat(event.getAgent()).extracting(a -> a.getWho().getIdentifier().getValue()).contains(audited);
 			assertThat(event.getOutcome()).isEqualTo(outcome);
 		});
@@ -103,9 +107,13 @@ class AccessMatrixTest extends FhirServerTestSupport {
 		return fhirContext().newJsonParser().encodeResourceToString(membership);
 	}
 
-	/** The newest audit events, read as the operator. */
-	private List<AuditEvent> latestEvents() {
-		return fhir.search().byUrl("AuditEvent?_sort=-_lastUpdated&_count=10").returnBundle(Bundle.class).execute().getEntry().stream()
+	/**
+	 * The audit events stored since the call was sent, read as the operator. Not "the newest ten": the outbox stores
+	 * many events in one transaction, all with the same last-updated time, so the newest ten need not hold this call's.
+	 */
+	private List<AuditEvent> eventsSince(Instant sent) {
+		return fhir.search().byUrl("AuditEvent?_lastUpdated=ge" + DateTimeFormatter.ISO_INSTANT.format(sent.truncatedTo(ChronoUnit.MILLIS)) + "&_count=100")
+				.returnBundle(Bundle.class).execute().getEntry().stream()
 				.map(e -> (AuditEvent) e.getResource()).toList();
 	}
 }
