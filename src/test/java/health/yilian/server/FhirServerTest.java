@@ -158,6 +158,24 @@ class FhirServerTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void askingForTurtleAnswers406WithAnOperationOutcomeNamingTheFormatsOffered() throws Exception {
+		for (HttpResponse<String> response : List.of(
+				send("GET", "/fhir/Patient?_format=ttl", null),
+				send("GET", "/fhir/metadata", null, "Accept", "text/turtle"),
+				send("GET", "/fhir/Patient", null, "Accept", "text/turtle, application/fhir+json;q=0.5"))) {
+			assertThat(response.statusCode()).isEqualTo(406);
+			OperationOutcome outcome = fhirContext().newJsonParser().parseResource(OperationOutcome.class, response.body());
+			assertThat(outcome.getIssueFirstRep().getDiagnostics()).contains("Turtle").contains("application/fhir+json");
+		}
+		assertThat(send("GET", "/fhir/metadata", null, "Accept", "text/turtle;q=0.1, application/fhir+json").statusCode()).isEqualTo(200);
+
+		HttpResponse<String> sent = send("POST", "/fhir/Patient", "[ a fhir:Patient ] .", "Content-Type", "text/turtle");
+		assertThat(sent.statusCode()).isEqualTo(415);
+		assertThat(fhirContext().newJsonParser().parseResource(OperationOutcome.class, sent.body()).getIssueFirstRep().getDiagnostics())
+				.contains("application/fhir+json");
+	}
+
+	@Test
 	void aMalformedValueIsRefusedWithAnOperationOutcomeNamingTheElement() throws Exception {
 		HttpResponse<String> response = send("POST", "/fhir/Patient",
 				"{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"孙丽\"}],\"birthDate\":\"1990-13-45\"}");

@@ -132,7 +132,7 @@ public abstract class FhirServerTestSupport {
 			throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
 				.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-		if (body != null) {
+		if (body != null && java.util.Arrays.stream(headers).noneMatch("Content-Type"::equalsIgnoreCase)) {
 			request.header("Content-Type", "application/fhir+json; charset=UTF-8");
 		}
 		if (headers.length > 0) {
