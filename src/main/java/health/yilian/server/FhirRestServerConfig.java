@@ -17,7 +17,6 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.servlet.ServletException;
 import java.util.List;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -63,6 +62,8 @@ public class FhirRestServerConfig {
 			}
 		};
 		server.setServerName("Yilian FHIR server");
+		// Whatever the rules: without it a request for Turtle fails with a 500.
+		server.registerInterceptor(new TurtleNotOffered());
 		server.registerProviders(resourceProviders.createProviders());
 		server.registerProviders(systemProvider, valueSetOperations);
 		server.registerProviders(List.copyOf(operations));
@@ -82,14 +83,6 @@ public class FhirRestServerConfig {
 		registration.setName("fhir");
 		// Initialise at start, not on the first request: a slow first call would look like an outage.
 		registration.setLoadOnStartup(1);
-		return registration;
-	}
-
-	@Bean
-	public FilterRegistrationBean<TurtleNotOffered> turtleNotOffered() {
-		FilterRegistrationBean<TurtleNotOffered> registration = new FilterRegistrationBean<>(new TurtleNotOffered());
-		registration.addUrlPatterns(FHIR_PATH + "/*");
-		registration.setName("turtle-not-offered");
 		return registration;
 	}
 }
