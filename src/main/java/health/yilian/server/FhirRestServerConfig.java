@@ -16,6 +16,9 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.List;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -59,6 +62,12 @@ public class FhirRestServerConfig {
 				super.initialize();
 				setServerConformanceProvider(new JpaCapabilityStatementProvider(
 						this, systemDao, storageSettings, searchParamRegistry, validationSupport));
+			}
+
+			@Override
+			protected void service(HttpServletRequest request, HttpServletResponse response)
+					throws ServletException, IOException {
+				super.service(request, new ResponseFlushedWhenComplete(response));
 			}
 		};
 		server.setServerName("Yilian FHIR server");

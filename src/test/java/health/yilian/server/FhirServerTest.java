@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -173,6 +174,23 @@ class FhirServerTest extends FhirServerTestSupport {
 		assertThat(sent.statusCode()).isEqualTo(415);
 		assertThat(fhirContext().newJsonParser().parseResource(OperationOutcome.class, sent.body()).getIssueFirstRep().getDiagnostics())
 				.contains("application/fhir+json");
+	}
+
+	@Test
+	void aSmallAnswerCarriesItsLengthAndALargeOneArrivesWholeInJsonAndXml() throws Exception {
+		IdType id = (IdType) fhir.create().resource(patient("郑", "雨桐", newResidentId())).execute().getId();
+
+		HttpResponse<String> read = send("GET", "/fhir/Patient/" + id.getIdPart(), null);
+		assertThat(read.headers().firstValue("Content-Length")).hasValue(
+				String.valueOf(read.body().getBytes(StandardCharsets.UTF_8).length));
+
+		// The CapabilityStatement is over a megabyte: far beyond the container's buffer, so it is sent in parts.
+		HttpResponse<String> json = send("GET", "/fhir/metadata?_format=json", null);
+		HttpResponse<String> xml = send("GET", "/fhir/metadata?_format=xml", null);
+		CapabilityStatement fromJson = fhirContext().newJsonParser().parseResource(CapabilityStatement.class, json.body());
+		CapabilityStatement fromXml = fhirContext().newXmlParser().parseResource(CapabilityStatement.class, xml.body());
+		assertThat(json.body().length()).isGreaterThan(1_000_000);
+		assertThat(fromJson.getRestFirstRep().getResource()).hasSameSizeAs(fromXml.getRestFirstRep().getResource());
 	}
 
 	@Test
