@@ -76,7 +76,7 @@ class AuditSurvivesRestartTest {
 	private static String ownDatabase(Path data) throws Exception {
 		String suite = System.getProperty("spring.datasource.url", "");
 		if (!suite.startsWith("jdbc:postgresql:")) {
-			return "jdbc:h2:file:" + data + "/h2/yilian";
+			return "jdbc:h2:file:" + data + "/h2/yilian;DB_CLOSE_ON_EXIT=FALSE";
 		}
 		try (Connection connection = DriverManager.getConnection(suite, System.getProperty("spring.datasource.username"),
 				System.getProperty("spring.datasource.password"))) {
