@@ -21,12 +21,12 @@ public class AuditAgents implements IBalpAuditContextServices {
 
 	@Override
 	public Reference getAgentClientWho(RequestDetails request) {
-		return client(Caller.current());
+		return client(Caller.of(request));
 	}
 
 	@Override
 	public Reference getAgentUserWho(RequestDetails request) {
-		return user(Caller.current());
+		return user(Caller.of(request));
 	}
 
 	/** Relative and versionless, so the event is stored with local references that entity= searches find. */

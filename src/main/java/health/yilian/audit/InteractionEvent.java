@@ -24,7 +24,7 @@ public final class InteractionEvent {
 				? request.getCompleteUrl().substring(request.getCompleteUrl().indexOf('?')) : "");
 		Optional<String> target = request.getId() != null && request.getId().hasIdPart() && request.getResourceName() != null
 				? Optional.of(request.getResourceName() + "/" + request.getId().getIdPart()) : Optional.empty();
-		return of(request.getRequestType().name(), what, target, status, why, Caller.current(), clock);
+		return of(request.getRequestType().name(), what, target, status, why, Caller.of(request), clock);
 	}
 
 	/**

@@ -13,6 +13,8 @@ import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.yilian.membership.MemberRoll;
+import health.yilian.security.AccessPolicy;
+import health.yilian.security.Caller;
 import health.yilian.server.ClockConfig;
 import health.yilian.server.YilianOperationProvider;
 import health.yilian.sharing.PatientRecords;
@@ -41,10 +43,10 @@ import org.springframework.stereotype.Component;
  * What a receiving doctor's HIS asks before ordering a test, and what integration engineers and auditors ask to
  * learn why a report is or is not shared:
  * <ul>
- *   <li>{@code GET /fhir/Patient/$recognizable?identifier={system}|{value}&requester=Organization/{id}[&code=][&date=]}
+ *   <li>{@code GET /fhir/Patient/$recognizable?identifier={system}|{value}[&requester=Organization/{id}][&code=][&date=]}
  *       and {@code Patient/{id}/$recognizable}: every recognisable report of the person, from every member, with
  *       its Observations, as a searchset Bundle;</li>
- *   <li>{@code GET /fhir/DiagnosticReport/{id}/$recognition?requester=Organization/{id}[&date=]}: eligible or not,
+ *   <li>{@code GET /fhir/DiagnosticReport/{id}/$recognition[?requester=Organization/{id}][&date=]}: eligible or not,
  *       and every failing condition as a coded reason.</li>
  * </ul>
  * A person is found by any identifier of any of their Patient records (usually the resident ID); a Patient id
@@ -60,9 +62,11 @@ public class RecognitionOperations implements YilianOperationProvider {
 	private final PatientRecords patientRecords;
 	private final MemberRoll roll;
 	private final Clock clock;
+	private final AccessPolicy access;
 
 	public RecognitionOperations(DaoRegistry daoRegistry, RecognitionEligibility eligibility, PatientRecords patientRecords,
-			MemberRoll roll, Clock clock) {
+			MemberRoll roll, Clock clock, AccessPolicy access) {
+		this.access = access;
 		this.daoRegistry = daoRegistry;
 		this.roll = roll;
 		this.eligibility = eligibility;
@@ -74,12 +78,12 @@ public class RecognitionOperations implements YilianOperationProvider {
 	public Bundle recognizable(
 			@IdParam(optional = true) IdType patient,
 			@OperationParam(name = "identifier") StringType identifier,
-			@OperationParam(name = "requester", min = 1) StringType requester,
+			@OperationParam(name = "requester") StringType requester,
 			@OperationParam(name = "code") StringType code,
 			@OperationParam(name = "date") DateType date,
 			RequestDetails request) {
 		List<String> person = person(patient, identifier);
-		RecognitionEligibility.Evaluation evaluation = eligibility.on(ClockConfig.dayOrToday(date, clock), Optional.of(requester(requester)))
+		RecognitionEligibility.Evaluation evaluation = eligibility.on(ClockConfig.dayOrToday(date, clock), Optional.of(requester(request, requester)))
 				.samePerson(person);
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
 		if (person.isEmpty()) {
@@ -102,11 +106,12 @@ public class RecognitionOperations implements YilianOperationProvider {
 	@Operation(name = "$recognition", typeName = "DiagnosticReport", idempotent = true)
 	public Parameters recognition(
 			@IdParam IdType reportId,
-			@OperationParam(name = "requester", min = 1) StringType requester,
-			@OperationParam(name = "date") DateType date) {
+			@OperationParam(name = "requester") StringType requester,
+			@OperationParam(name = "date") DateType date,
+			RequestDetails request) {
 		LocalDate day = ClockConfig.dayOrToday(date, clock);
 		DiagnosticReport report = daoRegistry.getResourceDao(DiagnosticReport.class).read(reportId, new SystemRequestDetails());
-		RecognitionEligibility.Verdict verdict = eligibility.on(day, Optional.of(requester(requester))).of(report);
+		RecognitionEligibility.Verdict verdict = eligibility.on(day, Optional.of(requester(request, requester))).of(report);
 		Parameters answer = new Parameters();
 		answer.addParameter().setName("eligible").setValue(new BooleanType(verdict.eligible()));
 		if (verdict.eligible()) {
@@ -138,11 +143,15 @@ public class RecognitionOperations implements YilianOperationProvider {
 				: patientRecords.withIdentifier(value.substring(0, bar), value.substring(bar + 1));
 	}
 
-	/** The requesting member, which must exist: a typo would otherwise read as "not a member". */
-	private String requester(StringType requester) {
-		IdType id = new IdType(requester.getValue());
+	/**
+	 * The requesting member, which must exist (a typo would otherwise read as "not a member"): a member system asks as
+	 * itself, its own organisation when it names none; auditors and the operator name any (the access policy's rule).
+	 */
+	private String requester(RequestDetails request, StringType requester) {
+		String asked = access.actingFor(Caller.of(request).orElse(null), requester == null ? null : requester.getValue());
+		IdType id = new IdType(asked);
 		if (!"Organization".equals(id.getResourceType()) || !id.hasIdPart()) {
-			throw new InvalidRequestException("requester: '" + requester.getValue() + "' is not Organization/{id}");
+			throw new InvalidRequestException("requester: '" + asked + "' is not Organization/{id}");
 		}
 		String member = id.toUnqualifiedVersionless().getValue();
 		if (roll.organization(member).isEmpty()) {

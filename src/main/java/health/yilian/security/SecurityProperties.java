@@ -38,18 +38,25 @@ public record SecurityProperties(
 	 * @param organization {@code Organization/{id}}: the hospital (or auditors' office) it acts for
 	 * @param role what kind of caller it is
 	 * @param scopes SMART v2 system scopes it may be granted, e.g. {@code system/DiagnosticReport.cruds}
+	 * @param subscriptionEndpoints where its rest-hook Subscriptions may deliver: each a URL prefix, e.g.
+	 *     {@code https://his.example.cn/fhir-notify/}; none: it may not subscribe
+	 * @param qcItems for a QC centre: the recognition-catalogue items it assesses (codes of
+	 *     {@code yilian-recognition-catalogue}, e.g. {@code K}, {@code CT-CHEST})
 	 */
 	public record Client(String secret, String jwksUrl, @DefaultValue("RS384") String signingAlgorithm, String organization,
-			@DefaultValue("system") Role role, List<String> scopes) {
+			@DefaultValue("system") Role role, List<String> scopes, List<String> subscriptionEndpoints, List<String> qcItems) {
 		public Client {
 			scopes = scopes == null ? List.of() : List.copyOf(scopes);
+			subscriptionEndpoints = subscriptionEndpoints == null ? List.of() : List.copyOf(subscriptionEndpoints);
+			qcItems = qcItems == null ? List.of() : List.copyOf(qcItems);
 		}
 	}
 
 	/**
-	 * {@code system}: a member hospital's LIS, PACS or HIS, acting for its organisation. {@code auditor}: reads
-	 * everything, writes nothing. {@code operator}: the team that runs the server (demo loading, repairs), bound to
-	 * no organisation; give it to no hospital.
+	 * {@code system}: a member hospital's LIS, PACS or HIS, acting for its organisation. {@code qc-centre}: an issuer
+	 * of QC results (a national, provincial or alliance QC centre) for the items it assesses. {@code auditor}: reads
+	 * everything, writes nothing. {@code operator}: the team that runs the server (registry, maintenance, repairs),
+	 * bound to no organisation; give it to no hospital.
 	 */
-	public enum Role { SYSTEM, AUDITOR, OPERATOR }
+	public enum Role { SYSTEM, QC_CENTRE, AUDITOR, OPERATOR }
 }

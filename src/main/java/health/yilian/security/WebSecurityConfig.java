@@ -47,7 +47,7 @@ import org.springframework.security.web.SecurityFilterChain;
  * own issuer: Spring Authorization Server at {@code /oauth2/token} with the clients of {@code yilian.security.clients}
  * ({@code private_key_jwt} by the client's JWKS, or {@code client_secret_basic} for demo and test clients). With
  * {@code yilian.security.issuer-uri} it trusts an external OIDC issuer's tokens instead. What a token may do (its
- * scopes, its organisation) is checked in HAPI ({@link ScopeCheck}, {@link Responsibility}).
+ * scopes, its organisation) is decided in HAPI by one policy ({@link AccessPolicy}, asked by {@link AccessEnforcement} and {@link ReadNarrowing}).
  */
 @Configuration
 @ConditionalOnProperty(name = "yilian.security.enabled", havingValue = "true", matchIfMissing = true)

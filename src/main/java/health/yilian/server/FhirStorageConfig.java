@@ -47,6 +47,11 @@ public class FhirStorageConfig {
 		// A search answers what is stored now: HAPI would otherwise hand back the same search's results for a
 		// minute, so an LIS that posts and then searches, or an auditor watching refusals, would see stale pages.
 		settings.setReuseCachedSearchResultsForMillis(null);
+		// The GET entries of a batch run one after another on the request's own thread: HAPI would otherwise run them
+		// on a pool beside it, where the per-request state its consent mechanism keeps (shared by every entry) is
+		// written by several threads at once.
+		settings.setBundleBatchPoolSize(1);
+		settings.setBundleBatchMaxPoolSize(1);
 		return settings;
 	}
 

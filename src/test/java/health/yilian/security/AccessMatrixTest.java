@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Who may do what, over HTTP with real tokens, against the demo alliance: the LIS of 德阳市人民医院 (A), the HIS of
- * 德阳市第二人民医院 (B), the HIS of 城北社区卫生服务中心 (C, which has referred 王秀英 to A), the health commission's
+ * 德阳市第二人民医院 (B), the HIS of 城北社区卫生服务中心 (C, which has referred 王秀英 to A and so reads A's feedback of that referral, not A's own records), the health commission's
  * auditor, and a client the server does not know. Each call leaves an audit event naming the client and its outcome.
  */
 class AccessMatrixTest extends FhirServerTestSupport {
@@ -35,7 +35,7 @@ class AccessMatrixTest extends FhirServerTestSupport {
 		// client,           interaction,          expected status
 		"deyang-lis,         read-report,          200",
 		"second-his,         read-report,          404",
-		"chengbei-his,       read-report,          200",
+		"chengbei-his,       read-report,          404",
 		"commission-auditor, read-report,          200",
 		"unknown,            read-report,          401",
 		"deyang-lis,         create-report,        201",
@@ -53,6 +53,9 @@ class AccessMatrixTest extends FhirServerTestSupport {
 		"chengbei-his,       recognizable,         200",
 		"commission-auditor, recognizable,         200",
 		"unknown,            recognizable,         401",
+		"deyang-lis,         recognizable-as-other, 403",
+		"second-his,         recognizable-as-other, 403",
+		"commission-auditor, recognizable-as-other, 200",
 		"deyang-lis,         audit-trail,          403",
 		"second-his,         audit-trail,          403",
 		"chengbei-his,       audit-trail,          403",
@@ -65,7 +68,7 @@ class AccessMatrixTest extends FhirServerTestSupport {
 				: token(client, client.equals("commission-auditor") ? "auditor-demo-secret" : client + "-demo-secret");
 
 		Instant sent = Instant.now();
-		HttpResponse<String> response = HTTP.send(request(interaction).header("Authorization", "Bearer " + bearer).build(),
+		HttpResponse<String> response = HTTP.send(request(interaction, client).header("Authorization", "Bearer " + bearer).build(),
 				HttpResponse.BodyHandlers.ofString());
 
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(expected);
@@ -77,13 +80,16 @@ class AccessMatrixTest extends FhirServerTestSupport {
 		});
 	}
 
-	private HttpRequest.Builder request(String interaction) {
+	private HttpRequest.Builder request(String interaction, String client) {
 		String base = "http://localhost:" + port + "/fhir/";
 		return switch (interaction) {
 			case "read-report" -> HttpRequest.newBuilder(URI.create(base + "DiagnosticReport/lab-report-wang-xiuying")).GET();
 			case "create-report" -> post(base + "DiagnosticReport", report());
 			case "create-membership" -> post(base + "OrganizationAffiliation", membership());
 			case "recognizable" -> HttpRequest.newBuilder(URI.create(base + "Patient/$recognizable?identifier="
+					+ URLEncoder.encode(RESIDENT_ID + "|" + WANG, StandardCharsets.UTF_8) + (client.equals("commission-auditor")
+					? "&requester=Organization/chengbei-community-health-centre" : ""))).GET();
+			case "recognizable-as-other" -> HttpRequest.newBuilder(URI.create(base + "Patient/$recognizable?identifier="
 					+ URLEncoder.encode(RESIDENT_ID + "|" + WANG, StandardCharsets.UTF_8) + "&requester=Organization/chengbei-community-health-centre")).GET();
 			case "audit-trail" -> HttpRequest.newBuilder(URI.create(base + "AuditEvent?_count=1")).GET();
 			default -> throw new IllegalArgumentException(interaction);

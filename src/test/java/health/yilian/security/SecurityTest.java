@@ -35,6 +35,8 @@ class SecurityTest extends FhirServerTestSupport {
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 	private static final String DEYANG = "Organization/deyang-peoples-hospital";
 	private static final String CHENGBEI = "Organization/chengbei-community-health-centre";
+	private static final String CHENGBEI_MRN = SID + "mrn/12510603MB1500003D";
+	private static final String DEYANG_MRN = SID + "mrn/12510600452070001B";
 
 	@Test
 	void withoutAValidTokenTheApiAnswers401WithWwwAuthenticateAndSaysHowToGetOne() throws Exception {
@@ -133,24 +135,36 @@ class SecurityTest extends FhirServerTestSupport {
 	}
 
 	@Test
-	void aHospitalReadsAnotherMembersReportOnlyOnceItHasAReferralForThePatient() throws Exception {
-		Patient patient = example("Patient-wang-xiuying", Patient.class);
-		patient.getIdentifierFirstRep().setValue(newResidentId());
-		String person = fhir.create().resource(patient).execute().getId().toUnqualifiedVersionless().getValue();
-		DiagnosticReport report = labReport("Organization/deyang-peoples-hospital-lab");
-		report.setSubject(new Reference(person));
-		String id = fhir.create().resource(report).execute().getId().toUnqualifiedVersionless().getValue();
+	void theReceiverOfAReferralReadsTheSendersRecordsWhileItIsOpenAndTheSenderNoneOfTheReceivers() throws Exception {
+		String residentId = newResidentId();
+		String atChengbei = patientRecord(residentId, CHENGBEI_MRN);
+		String atDeyang = patientRecord(residentId, DEYANG_MRN);
+		DiagnosticReport screening = labReport(CHENGBEI);
+		screening.setSubject(new Reference(atChengbei));
+		String chengbeis = fhir.create().resource(screening).execute().getId().toUnqualifiedVersionless().getValue();
+		DiagnosticReport earlier = labReport("Organization/deyang-peoples-hospital-lab");
+		earlier.setSubject(new Reference(atDeyang));
+		String deyangs = fhir.create().resource(earlier).execute().getId().toUnqualifiedVersionless().getValue();
 		IGenericClient community = clientFor("chengbei-his", "chengbei-his-demo-secret");
+		IGenericClient county = clientFor("deyang-his", "deyang-his-demo-secret");
 
-		assertThatThrownBy(() -> community.read().resource(DiagnosticReport.class).withUrl(id).execute())
-				.isInstanceOf(ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException.class);
-		assertThat(community.search().byUrl("DiagnosticReport?subject=" + person).returnBundle(Bundle.class).execute().getEntry()).isEmpty();
-		assertThat(clientFor("deyang-lis", "deyang-lis-demo-secret").read().resource(DiagnosticReport.class).withUrl(id).execute()).isNotNull();
+		assertThatThrownBy(() -> county.read().resource(DiagnosticReport.class).withUrl(chengbeis).execute())
+				.isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException.class);
+		assertThat(county.search().byUrl("DiagnosticReport?subject=" + atChengbei).returnBundle(Bundle.class).execute().getEntry()).isEmpty();
 
-		refer(community, person);
-		assertThat(community.read().resource(DiagnosticReport.class).withUrl(id).execute().getIdElement().getIdPart())
-				.isEqualTo(new org.hl7.fhir.r4.model.IdType(id).getIdPart());
-		assertThat(community.search().byUrl("DiagnosticReport?subject=" + person).returnBundle(Bundle.class).execute().getEntry()).hasSize(1);
+		String task = refer(community, atChengbei);
+		assertThat(county.read().resource(DiagnosticReport.class).withUrl(chengbeis).execute().getIdElement().getIdPart())
+				.isEqualTo(new org.hl7.fhir.r4.model.IdType(chengbeis).getIdPart());
+		assertThat(county.read().resource(Patient.class).withUrl(atChengbei).execute()).isNotNull();
+		assertThatThrownBy(() -> community.read().resource(DiagnosticReport.class).withUrl(deyangs).execute())
+				.isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException.class);
+		assertThat(community.search().byUrl("DiagnosticReport?subject=" + atDeyang).returnBundle(Bundle.class).execute().getEntry()).isEmpty();
+
+		Task cancelled = community.read().resource(Task.class).withUrl(task).execute().setStatus(Task.TaskStatus.CANCELLED);
+		community.update().resource(cancelled).execute();
+		assertThatThrownBy(() -> county.read().resource(DiagnosticReport.class).withUrl(chengbeis).execute())
+				.as("a closed referral shares only what it named as supporting information")
+				.isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException.class);
 	}
 
 	@Test
@@ -177,12 +191,21 @@ class SecurityTest extends FhirServerTestSupport {
 	}
 
 	private String refer(IGenericClient community) {
-		return refer(community, "Patient/wang-xiuying");
+		return refer(community, patientRecord(newResidentId(), CHENGBEI_MRN));
+	}
+
+	/** A hospital's own record of a person: the resident ID and the hospital's record number. */
+	private String patientRecord(String residentId, String recordNumberSystem) {
+		Patient patient = example("Patient-wang-xiuying", Patient.class);
+		patient.getIdentifier().get(0).setValue(residentId);
+		patient.getIdentifier().get(1).setSystem(recordNumberSystem).setValue(unique("MRN-"));
+		return fhir.create().resource(patient).execute().getId().toUnqualifiedVersionless().getValue();
 	}
 
 	private String refer(IGenericClient community, String patient) {
 		ServiceRequest referral = example("ServiceRequest-referral-up-wang-xiuying", ServiceRequest.class);
 		referral.setSubject(new Reference(patient));
+		referral.setSupportingInfo(List.of());
 		referral.getIdentifierFirstRep().setValue(unique("CB-"));
 		referral.setAuthoredOnElement(new org.hl7.fhir.r4.model.DateTimeType("2026-11-22T08:00:00+08:00"));
 		Task task = example("Task-referral-task-wang-xiuying", Task.class);

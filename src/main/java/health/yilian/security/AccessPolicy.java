@@ -1,0 +1,763 @@
+package health.yilian.security;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import health.yilian.branding.BrandGrants;
+import health.yilian.guide.TaskKind;
+import health.yilian.membership.MemberRoll;
+import health.yilian.membership.Memberships;
+import health.yilian.quality.QcStanding;
+import health.yilian.referral.ReferralSharing;
+import health.yilian.server.ClockConfig;
+import health.yilian.sharing.PatientRecords;
+import health.yilian.sharing.SharingConsents;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.HealthcareService;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.MeasureReport;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.OrganizationAffiliation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.PractitionerRole;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Subscription;
+import org.hl7.fhir.r4.model.Task;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who may do what: the alliance's access rules ({@code ACCESS.md}, from the charters) as one policy, asked by every
+ * path (see {@link AccessEnforcement} for where: each REST interaction, each batch and transaction entry, each
+ * operation, each page of results, each conditional match, each subscription notification). Anything it does not
+ * name is refused.
+ *
+ * <pre>
+ * caller kind     acts for                          reads                                   writes
+ * member system   one organisation O (scopes)       below, per kind of resource             below, stored and new version alike
+ * QC centre       its organisation                  directory, guide                        QC qualifications it issues, for its items
+ * auditor         the alliance office / commission  everything                              nothing
+ * operator        nobody                            everything                              everything but the audit trail
+ *
+ * resource (kind)                       a member system O reads                   a member system O writes
+ * Organization, OrganizationAffiliation,
+ *   PractitionerRole, Location … (DIRECTORY) every client                        its own contact details; its departments (partOf O);
+ *                                                                                 the alliances it leads, never their lead; memberships
+ *                                                                                 of the alliances it leads; never grade, licence,
+ *                                                                                 active, partOf across hospitals, QC qualifications
+ * Consent, brand grant                  every client                              the alliance's lead
+ * Consent, sharing consent              the recording hospital                    a hospital holding its own record of the patient,
+ *                                                                                 the patient consenting, the signed form referenced
+ * Patient                               its record (its MRN); referral partner    its record, carrying its record number only
+ * DiagnosticReport, Observation,
+ *   ImagingStudy, DocumentReference     performed (authored) by O; referral       performed (authored) by O
+ * ServiceRequest, Task (referral)       sender and receiver                       sender creates, cancels; each move by its side
+ * Task (recognition decision)           the deciding and the performing hospital  the deciding hospital
+ * Subscription                          its owner                                 its owner, to endpoints registered for it
+ * Measure / MeasureReport               every client / its own, a lead its alliance  nobody (operator)
+ * StructureDefinition, CodeSystem … (GUIDE) every client                          nobody (operator)
+ * AuditEvent                            nobody (auditors)                         nobody, operators neither
+ * anything else                         nobody (auditors, operator)               nobody (operator)
+ * </pre>
+ * Every read and write also needs a SMART scope for its type. Referral access, precisely, is
+ * {@link ReferralSharing}'s; whether the patient's consent allows it, {@link SharingConsents}'.
+ */
+@Component
+public class AccessPolicy {
+
+	/** What a resource is to the policy: the rows of the table above. */
+	public enum Kind { DIRECTORY, GUIDE, CONSENT, PATIENT, RESULT, REFERRAL, TASK, SUBSCRIPTION, ASSESSMENT, AUDIT, OTHER }
+
+	private static final Map<String, Kind> KINDS = Map.ofEntries(
+			Map.entry("Organization", Kind.DIRECTORY), Map.entry("OrganizationAffiliation", Kind.DIRECTORY),
+			Map.entry("PractitionerRole", Kind.DIRECTORY), Map.entry("Practitioner", Kind.DIRECTORY),
+			Map.entry("Location", Kind.DIRECTORY), Map.entry("HealthcareService", Kind.DIRECTORY), Map.entry("Endpoint", Kind.DIRECTORY),
+			Map.entry("StructureDefinition", Kind.GUIDE), Map.entry("CodeSystem", Kind.GUIDE), Map.entry("ValueSet", Kind.GUIDE),
+			Map.entry("ConceptMap", Kind.GUIDE), Map.entry("SearchParameter", Kind.GUIDE), Map.entry("ImplementationGuide", Kind.GUIDE),
+			Map.entry("NamingSystem", Kind.GUIDE), Map.entry("OperationDefinition", Kind.GUIDE), Map.entry("CapabilityStatement", Kind.GUIDE),
+			Map.entry("Measure", Kind.GUIDE),
+			Map.entry("Consent", Kind.CONSENT), Map.entry("Patient", Kind.PATIENT),
+			Map.entry("DiagnosticReport", Kind.RESULT), Map.entry("Observation", Kind.RESULT), Map.entry("ImagingStudy", Kind.RESULT),
+			Map.entry("DocumentReference", Kind.RESULT),
+			Map.entry("ServiceRequest", Kind.REFERRAL), Map.entry("Task", Kind.TASK), Map.entry("Subscription", Kind.SUBSCRIPTION),
+			Map.entry("MeasureReport", Kind.ASSESSMENT), Map.entry("AuditEvent", Kind.AUDIT));
+
+	/** Interactions every authenticated client may attempt; what each returns or changes is then checked per resource. */
+	private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD,
+			RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GET_PAGE,
+			RestOperationTypeEnum.HISTORY_INSTANCE, RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.HISTORY_SYSTEM,
+			RestOperationTypeEnum.VALIDATE, RestOperationTypeEnum.META, RestOperationTypeEnum.TRANSACTION, RestOperationTypeEnum.BATCH);
+	private static final Set<RestOperationTypeEnum> WRITES = Set.of(RestOperationTypeEnum.CREATE, RestOperationTypeEnum.UPDATE,
+			RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
+
+	/** The operations the server offers, and who may call each; an operation not listed here is refused to everyone. */
+	private static final Map<String, Set<SecurityProperties.Role>> OPERATIONS = Map.ofEntries(
+			// Of an instance, only one the caller may read (AccessEnforcement answers any other as absent).
+			Map.entry("$validate", Set.of(SecurityProperties.Role.values())),
+			Map.entry("$meta", Set.of(SecurityProperties.Role.values())),
+			Map.entry("$brand-check", Set.of(SecurityProperties.Role.values())),
+			Map.entry("$expand", Set.of(SecurityProperties.Role.values())),
+			Map.entry("$lookup", Set.of(SecurityProperties.Role.values())),
+			Map.entry("$validate-code", Set.of(SecurityProperties.Role.values())),
+			Map.entry("$subsumes", Set.of(SecurityProperties.Role.values())),
+			Map.entry("$translate", Set.of(SecurityProperties.Role.values())),
+			Map.entry("$snapshot", Set.of(SecurityProperties.Role.values())),
+			// Act for the caller's own organisation (checkActsAs); auditors and the operator for any.
+			Map.entry("$recognizable", Set.of(SecurityProperties.Role.SYSTEM, SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
+			Map.entry("$recognition", Set.of(SecurityProperties.Role.SYSTEM, SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
+			Map.entry("$recognition-rate", Set.of(SecurityProperties.Role.SYSTEM, SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
+			// Answers only what the caller may read (ReadNarrowing).
+			Map.entry("$everything", Set.of(SecurityProperties.Role.SYSTEM, SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
+			Map.entry("$lastn", Set.of(SecurityProperties.Role.SYSTEM, SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
+			Map.entry("$document", Set.of(SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
+			Map.entry("$export", Set.of(SecurityProperties.Role.AUDITOR)),
+			// Maintenance and repairs.
+			Map.entry("$invalidate-expansion", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$hapi.fhir.merge", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$hapi.fhir.undo-merge", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$hapi.fhir.replace-references", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$hapi.fhir.undo-replace-references", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$reindex", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$mark-all-resources-for-reindexing", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$perform-reindexing-pass", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$reindex-terminology", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$expunge", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$get-resource-counts", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$meta-add", Set.of(SecurityProperties.Role.OPERATOR)),
+			Map.entry("$meta-delete", Set.of(SecurityProperties.Role.OPERATOR)));
+
+	/**
+	 * Operations that apply the alliance's rules to what they disclose themselves: recognition hands over other
+	 * members' reports only as the recognition rules allow, the brand check answers about a public grant.
+	 */
+	private static final Set<String> DECIDE_THEIR_OWN_DISCLOSURE = Set.of("$recognizable", "$recognition", "$brand-check", "$recognition-rate");
+
+	public static boolean decidesItsOwnDisclosure(String operation) {
+		return operation != null && DECIDE_THEIR_OWN_DISCLOSURE.contains(operation);
+	}
+
+	/** Who owns a Subscription: the client that wrote it, as a tag the server sets. */
+	public static final String SUBSCRIPTION_OWNER = "https://yilian.health/fhir/sid/client";
+
+	static final String MRN = "https://yilian.health/fhir/sid/mrn/";
+	static final String USCC = "https://yilian.health/fhir/sid/uscc";
+
+	private final DaoRegistry daoRegistry;
+	private final MemberRoll roll;
+	private final PatientRecords patientRecords;
+	private final SharingConsents sharing;
+	private final ReferralSharing referrals;
+	private final SecurityProperties security;
+	private final Clock clock;
+
+	public AccessPolicy(DaoRegistry daoRegistry, MemberRoll roll, PatientRecords patientRecords, SharingConsents sharing, ReferralSharing referrals,
+			SecurityProperties security, Clock clock) {
+		this.daoRegistry = daoRegistry;
+		this.roll = roll;
+		this.patientRecords = patientRecords;
+		this.sharing = sharing;
+		this.referrals = referrals;
+		this.security = security;
+		this.clock = clock;
+	}
+
+	/**
+	 * Whether the policy names an interaction ({@code read}, {@code search-type} …, as a CapabilityStatement lists
+	 * them) or an operation ({@code $validate}, {@code recognizable} …): a test enumerates the server's offer with it.
+	 */
+	public static boolean names(String interactionOrOperation) {
+		String name = interactionOrOperation.startsWith("$") ? interactionOrOperation : "$" + interactionOrOperation;
+		if (OPERATIONS.containsKey(name)) {
+			return true;
+		}
+		return Stream.concat(READS.stream(), WRITES.stream()).anyMatch(i -> i.getCode().equals(interactionOrOperation));
+	}
+
+	public static Kind kindOf(String type) {
+		return type == null ? Kind.OTHER : KINDS.getOrDefault(type, Kind.OTHER);
+	}
+
+	/** Whether every client reads every resource of this type (the directory and the guide). */
+	public static boolean isPublic(String type) {
+		Kind kind = kindOf(type);
+		return kind == Kind.DIRECTORY || kind == Kind.GUIDE;
+	}
+
+	/** Callers whose reads are narrowed to what the table gives them; auditors and the operator read everything. */
+	public static boolean narrowed(Caller caller) {
+		return caller.is(SecurityProperties.Role.SYSTEM) || caller.is(SecurityProperties.Role.QC_CENTRE);
+	}
+
+	// ---------------------------------------------------------------- interactions and operations
+
+	/** An interaction as it arrives (each batch and transaction entry too): refused unless the table names it. */
+	public void checkInteraction(Caller caller, RestOperationTypeEnum interaction, String type, String operation) {
+		if (interaction == RestOperationTypeEnum.METADATA) {
+			return;
+		}
+		if (interaction == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE || interaction == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE
+				|| interaction == RestOperationTypeEnum.EXTENDED_OPERATION_SERVER || interaction == RestOperationTypeEnum.META_ADD
+				|| interaction == RestOperationTypeEnum.META_DELETE) {
+			String name = operation == null ? interaction.getCode() : operation;
+			Set<SecurityProperties.Role> who = OPERATIONS.get(name);
+			if (who == null) {
+				throw forbidden("yl-not-in-policy", name + " is not an operation the access policy names; nobody may call it");
+			}
+			if (!who.contains(caller.role())) {
+				throw forbidden("yl-operation", name + " is for " + who.stream().map(r -> r.name().toLowerCase()).sorted().toList()
+						+ ", not " + caller.clientId() + " (" + caller.role().name().toLowerCase() + ")");
+			}
+			requireScope(caller, DISCLOSES.getOrDefault(name, type), 'r');
+			return;
+		}
+		if (WRITES.contains(interaction)) {
+			if (caller.is(SecurityProperties.Role.AUDITOR)) {
+				throw forbidden("yl-auditor-read-only", "auditors read everything and write nothing (" + caller.clientId() + ")");
+			}
+			return; // each resource written is checked as it is stored (checkWrite), transaction entries alike
+		}
+		if (!READS.contains(interaction)) {
+			throw forbidden("yl-not-in-policy", interaction.getCode() + " is not an interaction the access policy names");
+		}
+		if (type != null && interaction != RestOperationTypeEnum.VALIDATE) {
+			requireScope(caller, type, interaction == RestOperationTypeEnum.SEARCH_TYPE || interaction == RestOperationTypeEnum.HISTORY_TYPE ? 's' : 'r');
+		} else if (interaction == RestOperationTypeEnum.SEARCH_SYSTEM || interaction == RestOperationTypeEnum.HISTORY_SYSTEM) {
+			requireScope(caller, "*", 's');
+		}
+	}
+
+	/** Operations that disclose another type than the one they are called on. */
+	private static final Map<String, String> DISCLOSES = Map.of("$recognizable", "DiagnosticReport");
+
+	/**
+	 * An operation that acts for an organisation ({@code requester} of {@code $recognizable} and {@code $recognition}):
+	 * a member system acts as itself; auditors and the operator name any. Returns the organisation to act for.
+	 */
+	public String actingFor(Caller caller, String requester) {
+		if (caller == null || !narrowed(caller)) {
+			if (requester == null || requester.isBlank()) {
+				throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+						"requester: required, the member asking (Organization/{id})");
+			}
+			return requester;
+		}
+		if (requester != null && !requester.isBlank() && !caller.actsFor(requester)) {
+			throw forbidden("yl-acts-for", caller.clientId() + " acts for " + caller.organization() + " and asks as itself; requester "
+					+ requester + " is another organisation (leave requester out, or name " + caller.organization() + ")");
+		}
+		return caller.organization();
+	}
+
+	/** {@code $recognition-rate} of a member: a member for itself, a lead for its alliance's members. */
+	public void checkRateOf(Caller caller, String member) {
+		if (!narrowed(caller) || caller.actsFor(member) || leadsAllianceOf(caller, member)) {
+			return;
+		}
+		throw forbidden("yl-acts-for", caller.clientId() + " acts for " + caller.organization()
+				+ "; the recognition rate of " + member + " is its own, its alliance lead's and the auditors'");
+	}
+
+	// ---------------------------------------------------------------- reads
+
+	/**
+	 * Whether the caller may see this resource, wherever it would appear: a read, a search, an include, a history
+	 * entry, a page, a batch entry, an operation's answer, a conditional match, a notification. {@code memo} keeps
+	 * answers about one person for the rest of one request.
+	 */
+	public boolean mayRead(Caller caller, IBaseResource resource, Map<String, Boolean> memo) {
+		String type = resource.fhirType();
+		if (!caller.hasScope(type, 'r') && !caller.hasScope(type, 's')) {
+			return false;
+		}
+		if (!narrowed(caller)) {
+			return true;
+		}
+		Kind kind = kindOf(type);
+		if (kind == Kind.DIRECTORY || kind == Kind.GUIDE) {
+			return true;
+		}
+		if (caller.is(SecurityProperties.Role.QC_CENTRE)) {
+			return false;
+		}
+		return switch (kind) {
+			case CONSENT -> BrandGrants.isBrandGrant((Consent) resource) || recordsItsPatient(caller, ((Consent) resource).getPatient());
+			case PATIENT -> ownsRecord(caller.organization(), (Patient) resource) || sharedByReferral(caller, resource, memo);
+			case RESULT -> owns(caller, resource) || sharedByReferral(caller, resource, memo);
+			case REFERRAL -> partyTo(caller, (ServiceRequest) resource);
+			case TASK -> partyTo(caller, (Task) resource);
+			case SUBSCRIPTION -> ownerOf((Subscription) resource).map(caller.clientId()::equals).orElse(false);
+			case ASSESSMENT -> reporterOrItsLead(caller, ((MeasureReport) resource).getReporter().getReference());
+			default -> false;
+		};
+	}
+
+	/**
+	 * A record of another hospital, shared through a referral ({@link ReferralSharing}): to the receiver the sender's
+	 * records while the patient's sharing consent allows it in an alliance the receiver is in, to the sender the
+	 * receiver's feedback.
+	 */
+	private boolean sharedByReferral(Caller caller, IBaseResource resource, Map<String, Boolean> memo) {
+		String reference = resource.getIdElement().toUnqualifiedVersionless().getValue();
+		Optional<String> subject = subjectOf(resource);
+		if (subject.isEmpty() || !subject.get().startsWith("Patient/")) {
+			return false;
+		}
+		String key = caller.organization() + " " + reference;
+		Boolean known = memo.get(key);
+		if (known != null) {
+			return known;
+		}
+		List<String> person = patientRecords.samePerson(subject.get());
+		List<ReferralSharing.Referral> ofPerson = referrals.of(person);
+		boolean shared = ofPerson.stream().anyMatch(r -> r.feedsBackTo(caller.organization(), reference))
+				|| ofPerson.stream().anyMatch(r -> r.sharesWithReceiver(caller.organization(), reference, ownedBy(resource, r.sender())))
+						&& consentAllowsSharing(caller, person);
+		memo.put(key, shared);
+		return shared;
+	}
+
+	private boolean consentAllowsSharing(Caller caller, List<String> person) {
+		var today = ClockConfig.today(clock);
+		return roll.membershipsOf(caller.organization()).stream()
+				.filter(m -> Memberships.inForceOn(m, today))
+				.map(m -> roll.organization(m.getNetworkFirstRep().getReference()))
+				.flatMap(Optional::stream)
+				.anyMatch(alliance -> sharing.permits(person, alliance, today));
+	}
+
+	private static Optional<String> subjectOf(IBaseResource resource) {
+		Reference subject = null;
+		if (resource instanceof Patient patient) {
+			subject = new Reference(patient.getIdElement().toUnqualifiedVersionless());
+		} else if (resource instanceof DiagnosticReport report) {
+			subject = report.getSubject();
+		} else if (resource instanceof Observation result) {
+			subject = result.getSubject();
+		} else if (resource instanceof ImagingStudy study) {
+			subject = study.getSubject();
+		} else if (resource instanceof DocumentReference document) {
+			subject = document.getSubject();
+		}
+		return subject == null || subject.getReference() == null ? Optional.empty()
+				: Optional.of(new IdType(subject.getReference()).toUnqualifiedVersionless().getValue());
+	}
+
+	// ---------------------------------------------------------------- writes
+
+	/**
+	 * A write of one resource, as it is about to be stored: {@code stored} the version it replaces or deletes (null
+	 * on create), {@code next} the new one (null on delete). The caller must be responsible for both.
+	 */
+	public void checkWrite(Caller caller, IBaseResource stored, IBaseResource next) {
+		IBaseResource any = next != null ? next : stored;
+		String type = any.fhirType();
+		if (kindOf(type) == Kind.AUDIT) {
+			throw forbidden("yl-audit-append-only", "the audit trail is written by the server alone; nobody creates, changes or deletes an AuditEvent");
+		}
+		if (caller.is(SecurityProperties.Role.AUDITOR)) {
+			throw forbidden("yl-auditor-read-only", "auditors read everything and write nothing (" + caller.clientId() + ")");
+		}
+		requireScope(caller, type, stored == null ? 'c' : next == null ? 'd' : 'u');
+		if (caller.is(SecurityProperties.Role.OPERATOR)) {
+			return;
+		}
+		if (caller.is(SecurityProperties.Role.QC_CENTRE)) {
+			checkQcCentreWrite(caller, stored, next);
+			return;
+		}
+		switch (kindOf(type)) {
+			case RESULT -> {
+				for (IBaseResource version : versions(stored, next)) {
+					require(caller, owns(caller, version), type + ".performer",
+							"a hospital system writes only results its own organisation or departments performed (or documents it authored), "
+									+ "the stored version and the new one alike");
+				}
+			}
+			case PATIENT -> checkPatient(caller, (Patient) stored, (Patient) next);
+			case REFERRAL -> checkReferral(caller, (ServiceRequest) stored, (ServiceRequest) next);
+			case TASK -> checkTask(caller, (Task) stored, (Task) next);
+			case CONSENT -> checkConsent(caller, (Consent) stored, (Consent) next);
+			case SUBSCRIPTION -> checkSubscription(caller, (Subscription) stored, (Subscription) next);
+			case DIRECTORY -> checkDirectory(caller, stored, next);
+			default -> throw forbidden("yl-not-in-policy", type + ": hospital systems do not write this kind of resource (the access policy names "
+					+ "results, documents, patients, referrals, their Tasks, consents, subscriptions and their own directory entries)");
+		}
+	}
+
+	private void checkPatient(Caller caller, Patient stored, Patient next) {
+		if (stored != null) {
+			require(caller, ownsRecord(caller.organization(), stored), "Patient.identifier",
+					"a hospital changes only its own patient records (those with its record number)");
+		}
+		if (next != null) {
+			List<String> numbers = next.getIdentifier().stream().map(i -> i.getSystem()).filter(s -> s != null && s.startsWith(MRN)).toList();
+			Optional<String> own = usccOf(caller.organization()).map(u -> MRN + u);
+			require(caller, own.isPresent() && numbers.contains(own.get()) && numbers.stream().allMatch(own.get()::equals), "Patient.identifier",
+					"a hospital's patient record carries its own record number (" + own.orElse(MRN + "{its USCC}") + "|…) and no other hospital's");
+		}
+	}
+
+	private void checkReferral(Caller caller, ServiceRequest stored, ServiceRequest next) {
+		for (ServiceRequest version : versions(stored, next)) {
+			require(caller, referrals.organizationOf(version.getRequester()).map(caller::actsFor).orElse(false), "ServiceRequest.requester",
+					"a referral is sent, changed and withdrawn by its requester");
+		}
+		if (next != null) {
+			require(caller, recordsItsPatient(caller, next.getSubject()), "ServiceRequest.subject",
+					"a hospital refers only a patient it holds its own record of: the subject must be its own Patient record");
+		}
+	}
+
+	private void checkTask(Caller caller, Task stored, Task task) {
+		if (task == null) {
+			require(caller, false, "Task", "referral and recognition Tasks are never deleted: cancel or complete them");
+		}
+		if (TaskKind.RECOGNITION_DECISION.of(task) || (stored != null && TaskKind.RECOGNITION_DECISION.of(stored))) {
+			for (Task version : versions(stored, task)) {
+				require(caller, caller.actsFor(version.getOwner().getReference()), "Task.owner", "a recognition decision is recorded by the deciding hospital");
+			}
+			return;
+		}
+		boolean sender = party(caller, task.getRequester());
+		boolean receiver = party(caller, task.getOwner());
+		if (stored == null) {
+			require(caller, sender, "Task.requester", "a referral or cancellation request is made by its sender");
+			return;
+		}
+		require(caller, party(caller, stored.getRequester()) || party(caller, stored.getOwner()), "Task",
+				"only the sender and the receiver of a referral change its Task");
+		require(caller, Objects.equals(ref(stored.getRequester()), ref(task.getRequester())) && Objects.equals(ref(stored.getOwner()), ref(task.getOwner())),
+				"Task.requester", "the sender and the receiver of a referral Task do not change");
+		if (stored.getStatus() != task.getStatus()) {
+			boolean senderMove = task.getStatus() == Task.TaskStatus.CANCELLED && TaskKind.REFERRAL.of(task);
+			require(caller, senderMove ? sender : receiver, "Task.status", senderMove
+					? "only the sender cancels a referral"
+					: "only the receiving organisation, " + task.getOwner().getReference() + ", moves this task to " + task.getStatus().toCode());
+		}
+		if (!outputs(stored).equals(outputs(task))) {
+			require(caller, receiver, "Task.output", "the feedback of a referral (Task.output) is the receiver's to record");
+		}
+	}
+
+	private static List<String> outputs(Task task) {
+		return task.getOutput().stream().map(o -> String.valueOf(o.getValue() == null ? null : o.getValue().primitiveValue()) + " "
+				+ (o.getValue() instanceof Reference r ? r.getReference() : "")).toList();
+	}
+
+	private void checkConsent(Caller caller, Consent stored, Consent next) {
+		for (Consent version : versions(stored, next)) {
+			if (BrandGrants.isBrandGrant(version)) {
+				require(caller, leads(caller, version.getOrganizationFirstRep().getReference()), "Consent.organization",
+						"only the alliance's lead hospital grants or revokes its brand");
+			} else {
+				require(caller, recordsItsPatient(caller, version.getPatient()), "Consent.patient",
+						"a sharing consent is recorded by a hospital that holds its own record of the patient: Consent.patient must be that record");
+			}
+		}
+		if (next != null && !BrandGrants.isBrandGrant(next)) {
+			String patient = ref(next.getPatient());
+			require(caller, next.getPerformer().stream().anyMatch(p -> Objects.equals(patient, ref(p))), "Consent.performer",
+					"the patient is the one who consents: Consent.performer must name " + patient);
+			require(caller, next.hasSource(), "Consent.source[x]",
+					"the signed consent form is referenced: sourceAttachment (the scanned form) or sourceReference (a DocumentReference)");
+		}
+	}
+
+	private void checkSubscription(Caller caller, Subscription stored, Subscription next) {
+		if (stored != null) {
+			require(caller, ownerOf(stored).map(caller.clientId()::equals).orElse(false), "Subscription",
+					"a subscription is changed and deleted by the client that made it");
+		}
+		if (next == null) {
+			return;
+		}
+		List<String> endpoints = Optional.ofNullable(security.clients().get(caller.clientId()))
+				.map(SecurityProperties.Client::subscriptionEndpoints).orElse(List.of());
+		String endpoint = next.getChannel().getEndpoint();
+		require(caller, next.getChannel().getType() == Subscription.SubscriptionChannelType.RESTHOOK && endpoint != null
+						&& endpoints.stream().anyMatch(endpoint::startsWith), "Subscription.channel.endpoint",
+				"a subscription delivers by rest-hook to an endpoint registered for its client (" + caller.clientId() + ": "
+						+ (endpoints.isEmpty() ? "none registered, ask the operator" : String.join(", ", endpoints)) + ")");
+		String criteriaType = next.getCriteria() == null ? "" : next.getCriteria().split("\\?", 2)[0];
+		require(caller, caller.hasScope(criteriaType, 'r') || caller.hasScope(criteriaType, 's'), "Subscription.criteria",
+				"a client subscribes only to resources it may read (its scopes cover no read of '" + criteriaType + "')");
+	}
+
+	/** The client a Subscription belongs to, from the tag the server sets when it is written. */
+	public static Optional<String> ownerOf(Subscription subscription) {
+		return subscription.getMeta().getTag().stream().filter(t -> SUBSCRIPTION_OWNER.equals(t.getSystem())).map(Coding::getCode).findFirst();
+	}
+
+	/** The owner of a subscription as a caller, with its registered organisation, role and scopes. */
+	public Optional<Caller> ownerAsCaller(Subscription subscription) {
+		return ownerOf(subscription).flatMap(id -> Optional.ofNullable(security.clients().get(id))
+				.map(c -> new Caller(id, c.organization(), c.role(), c.scopes())));
+	}
+
+	private void checkDirectory(Caller caller, IBaseResource stored, IBaseResource next) {
+		IBaseResource any = next != null ? next : stored;
+		if (any instanceof Organization) {
+			checkOrganization(caller, (Organization) stored, (Organization) next);
+		} else if (any instanceof OrganizationAffiliation) {
+			for (OrganizationAffiliation version : versions((OrganizationAffiliation) stored, (OrganizationAffiliation) next)) {
+				require(caller, leads(caller, version.getNetworkFirstRep().getReference()), "OrganizationAffiliation.network",
+						"only the alliance's lead hospital creates, suspends or ends its memberships");
+			}
+		} else {
+			for (IBaseResource version : versions(stored, next)) {
+				require(caller, directoryOwner(version).map(o -> caller.actsForAnyOf(roll.partOfChain(o))).orElse(false),
+						any.fhirType(), "a hospital maintains the directory entries of its own organisation (practitioners are the operator's)");
+			}
+		}
+	}
+
+	private static Optional<String> directoryOwner(IBaseResource resource) {
+		Reference owner = null;
+		if (resource instanceof PractitionerRole role) {
+			owner = role.getOrganization();
+		} else if (resource instanceof Location location) {
+			owner = location.getManagingOrganization();
+		} else if (resource instanceof HealthcareService service) {
+			owner = service.getProvidedBy();
+		} else if (resource instanceof Endpoint endpoint) {
+			owner = endpoint.getManagingOrganization();
+		}
+		return owner == null ? Optional.empty() : Optional.ofNullable(owner.getReference());
+	}
+
+	/**
+	 * A hospital edits its own contact details and its departments, and the alliances it leads, but never what the
+	 * operator or a QC centre answers for: grade and licence, {@code active} of a hospital or an alliance, {@code partOf}
+	 * across hospitals, an alliance's lead, QC qualifications (no self-certification).
+	 */
+	private void checkOrganization(Caller caller, Organization stored, Organization next) {
+		Organization any = next != null ? next : stored;
+		String id = any.getIdElement().toUnqualifiedVersionless().getValue();
+		if (stored != null && isDepartmentOf(caller, stored) || stored == null && next != null && isDepartmentOf(caller, next)) {
+			for (Organization version : versions(stored, next)) {
+				require(caller, isDepartmentOf(caller, version), "Organization.partOf",
+						"a hospital's department is part of that hospital; moving one into another hospital is the operator's");
+			}
+			require(caller, stored == null || next == null ? !any.hasExtension(QcStanding.QUALIFICATION) && grades(any).isEmpty()
+					: qualifications(stored).equals(qualifications(next)) && grades(stored).equals(grades(next)), "Organization.extension",
+					"QC qualifications come from the QC centre that issued them and grades from the operator, never from the hospital itself");
+			return;
+		}
+		require(caller, stored != null && next != null, "Organization",
+				"hospitals and alliances are registered and removed by the operator; a hospital creates and deletes only its own departments");
+		if (caller.actsFor(id)) {
+			require(caller, sameExcept(stored, next, o -> {
+				o.setTelecom(null);
+				o.setAddress(null);
+				o.setContact(null);
+				o.setAlias(null);
+			}), "Organization", "a hospital changes its own contact details (telecom, address, contact, alias); grade, licence, name, active, "
+					+ "partOf and QC qualifications are the operator's and the QC centres'");
+			return;
+		}
+		boolean led = Memberships.leadOf(stored).map(caller::actsFor).orElse(false);
+		require(caller, led, "Organization", "a hospital maintains its own Organization, its departments and the alliances it leads");
+		require(caller, Memberships.leadOf(next).equals(Memberships.leadOf(stored)) && stored.getActive() == next.getActive()
+						&& sameCodings(stored, next), "Organization.extension",
+				"an alliance's lead, its kind and whether it is active (dissolution) are the operator's to change");
+	}
+
+	private boolean isDepartmentOf(Caller caller, Organization organization) {
+		return organization.hasPartOf() && grades(organization).isEmpty()
+				&& caller.actsForAnyOf(roll.partOfChain(organization.getPartOf().getReference()));
+	}
+
+	private static List<String> grades(Organization organization) {
+		return organization.getType().stream().flatMap(t -> t.getCoding().stream())
+				.filter(c -> health.yilian.membership.HospitalLevels.GRADES.equals(c.getSystem())).map(Coding::getCode).toList();
+	}
+
+	private static boolean sameCodings(Organization a, Organization b) {
+		return a.getType().size() == b.getType().size() && Stream.iterate(0, i -> i < a.getType().size(), i -> i + 1)
+				.allMatch(i -> a.getType().get(i).equalsDeep(b.getType().get(i)));
+	}
+
+	private static List<String> qualifications(Organization organization) {
+		List<String> encoded = new ArrayList<>();
+		organization.getExtensionsByUrl(QcStanding.QUALIFICATION).forEach(q -> encoded.add(encode(q)));
+		return encoded.stream().sorted().toList();
+	}
+
+	private static String encode(Extension extension) {
+		return ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser().encodeToString(extension);
+	}
+
+	/** A QC centre changes only the QC qualifications it issues, for the items it assesses, and nothing else. */
+	private void checkQcCentreWrite(Caller caller, IBaseResource stored, IBaseResource next) {
+		require(caller, stored instanceof Organization && next instanceof Organization, "Organization.extension",
+				"a QC centre records QC qualifications on the assessed department's Organization, and writes nothing else");
+		Organization before = (Organization) stored;
+		Organization after = (Organization) next;
+		Function<Organization, List<String>> others = o -> o.getExtensionsByUrl(QcStanding.QUALIFICATION).stream()
+				.filter(q -> !issuedBy(caller, q)).map(AccessPolicy::encode).sorted().toList();
+		require(caller, others.apply(before).equals(others.apply(after)) && sameExcept(before, after, o -> o.getExtension()
+				.removeIf(e -> QcStanding.QUALIFICATION.equals(e.getUrl()))), "Organization.extension",
+				"a QC centre changes only the qualifications it issued itself (issuer " + caller.organization() + ")");
+		List<String> items = Optional.ofNullable(security.clients().get(caller.clientId())).map(SecurityProperties.Client::qcItems).orElse(List.of());
+		after.getExtensionsByUrl(QcStanding.QUALIFICATION).stream().filter(q -> issuedBy(caller, q))
+				.flatMap(q -> q.getExtensionsByUrl(QcStanding.ITEM).stream())
+				.map(i -> ((Coding) i.getValue()).getCode())
+				.forEach(item -> require(caller, items.contains(item), "Organization.extension",
+						"QC item " + item + " is not one " + caller.clientId() + " assesses (" + String.join(", ", items) + ")"));
+	}
+
+	private static boolean issuedBy(Caller caller, Extension qualification) {
+		Extension issuer = qualification.getExtensionByUrl("issuer");
+		return issuer != null && issuer.getValue() instanceof Reference r && caller.actsFor(r.getReference());
+	}
+
+	private static boolean sameExcept(Organization a, Organization b, java.util.function.Consumer<Organization> blank) {
+		Organization x = a.copy();
+		Organization y = b.copy();
+		for (Organization o : List.of(x, y)) {
+			o.setMeta(null);
+			o.setText(null);
+			blank.accept(o);
+		}
+		return x.equalsDeep(y);
+	}
+
+	// ---------------------------------------------------------------- who is responsible for what
+
+	/** Performed (or, for a document, authored or kept) by the caller's organisation or one of its departments. */
+	private boolean owns(Caller caller, IBaseResource resource) {
+		return ownedBy(resource, caller.organization());
+	}
+
+	/** Whether {@code organization} is responsible for a result, a document or a patient record. */
+	private boolean ownedBy(IBaseResource resource, String organization) {
+		if (resource instanceof Patient patient) {
+			return ownsRecord(organization, patient);
+		}
+		List<Reference> responsible = List.of();
+		if (resource instanceof DiagnosticReport report) {
+			responsible = report.getPerformer();
+		} else if (resource instanceof Observation result) {
+			responsible = result.getPerformer();
+		} else if (resource instanceof ImagingStudy study) {
+			responsible = study.getSeries().stream().flatMap(s -> s.getPerformer().stream()).map(p -> p.getActor()).toList();
+		} else if (resource instanceof DocumentReference document) {
+			responsible = Stream.concat(document.getAuthor().stream(), Stream.of(document.getCustodian())).toList();
+		}
+		return organization != null && responsible.stream().anyMatch(p -> roll.partOfChain(p.getReference()).stream()
+				.anyMatch(o -> organization.equals(o.getIdElement().toUnqualifiedVersionless().getValue())));
+	}
+
+	/** A patient record is a hospital's when it carries that hospital's record number (MRN system of its USCC). */
+	private boolean ownsRecord(String organization, Patient patient) {
+		Optional<String> uscc = usccOf(organization);
+		return uscc.isPresent() && patient.getIdentifier().stream().anyMatch(i -> (MRN + uscc.get()).equals(i.getSystem()));
+	}
+
+	private boolean recordsItsPatient(Caller caller, Reference patient) {
+		String reference = ref(patient);
+		if (reference == null || !reference.startsWith("Patient/")) {
+			return false;
+		}
+		return read(Patient.class, reference).map(p -> ownsRecord(caller.organization(), p)).orElse(false);
+	}
+
+	private Optional<String> usccOf(String organization) {
+		return organization == null ? Optional.empty() : roll.organization(organization).flatMap(o -> o.getIdentifier().stream()
+				.filter(i -> USCC.equals(i.getSystem())).map(i -> i.getValue()).findFirst());
+	}
+
+	private boolean partyTo(Caller caller, ServiceRequest referral) {
+		return party(caller, referral.getRequester()) || referral.getPerformer().stream().anyMatch(p -> party(caller, p));
+	}
+
+	private boolean partyTo(Caller caller, Task task) {
+		if (party(caller, task.getRequester()) || party(caller, task.getOwner())) {
+			return true;
+		}
+		// A recognition decision is also the performing hospital's to read: how its report was received.
+		return TaskKind.RECOGNITION_DECISION.of(task) && ref(task.getFocus()) != null && ref(task.getFocus()).startsWith("DiagnosticReport/")
+				&& read(DiagnosticReport.class, ref(task.getFocus())).map(r -> owns(caller, r)).orElse(false);
+	}
+
+	private boolean party(Caller caller, Reference party) {
+		return party != null && party.hasReference() && referrals.organizationOf(party).map(caller::actsFor).orElse(false);
+	}
+
+	private boolean leads(Caller caller, String alliance) {
+		if (alliance == null || !alliance.startsWith("Organization/")) {
+			return false;
+		}
+		return roll.organization(alliance).flatMap(Memberships::leadOf).map(caller::actsFor).orElse(false);
+	}
+
+	private boolean leadsAllianceOf(Caller caller, String member) {
+		return roll.membershipsOf(new IdType(member).toUnqualifiedVersionless().getValue()).stream()
+				.anyMatch(m -> leads(caller, m.getNetworkFirstRep().getReference()));
+	}
+
+	private boolean reporterOrItsLead(Caller caller, String reporter) {
+		return reporter != null && (caller.actsFor(reporter) || leadsAllianceOf(caller, reporter));
+	}
+
+	private <T extends IBaseResource> Optional<T> read(Class<T> type, String reference) {
+		try {
+			return Optional.of(daoRegistry.getResourceDao(type).read(new IdType(reference), new SystemRequestDetails()));
+		} catch (ResourceNotFoundException | ResourceGoneException e) {
+			return Optional.empty();
+		}
+	}
+
+	private static String ref(Reference reference) {
+		return reference == null || reference.getReference() == null ? null
+				: new IdType(reference.getReference()).toUnqualifiedVersionless().getValue();
+	}
+
+	@SafeVarargs
+	private static <T> List<T> versions(T... versions) {
+		return Stream.of(versions).filter(Objects::nonNull).toList();
+	}
+
+	private static void requireScope(Caller caller, String type, char action) {
+		if (type == null || caller.hasScope(type, action) || (action == 'r' && caller.hasScope(type, 's'))) {
+			return;
+		}
+		throw forbidden("yl-scope", "client " + caller.clientId() + " has no scope for '" + action + "' on " + type
+				+ " (it has " + caller.scopes() + "); it needs e.g. system/" + type + "." + action);
+	}
+
+	private static void require(Caller caller, boolean allowed, String element, String rule) {
+		if (!allowed) {
+			throw forbidden("yl-acts-for", caller.clientId() + " acts for " + caller.organization() + "; " + element + ": " + rule);
+		}
+	}
+
+	static ForbiddenOperationException forbidden(String rule, String message) {
+		OperationOutcome outcome = new OperationOutcome();
+		outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.FORBIDDEN)
+				.setDiagnostics(rule + ": " + message);
+		return new ForbiddenOperationException(rule + ": " + message, outcome);
+	}
+}
