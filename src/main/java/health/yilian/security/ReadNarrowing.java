@@ -1,5 +1,6 @@
 package health.yilian.security;
 
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.consent.ConsentOutcome;
@@ -9,6 +10,7 @@ import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import health.yilian.server.YilianInterceptor;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.stereotype.Component;
@@ -23,6 +25,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class ReadNarrowing extends ConsentInterceptor implements YilianInterceptor {
 
+	private static final Set<RestOperationTypeEnum> WRITES = Set.of(RestOperationTypeEnum.CREATE, RestOperationTypeEnum.UPDATE,
+			RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE, RestOperationTypeEnum.TRANSACTION);
 	private static final String MEMO = ReadNarrowing.class.getName() + ".memo";
 
 	public ReadNarrowing(AccessPolicy policy) {
@@ -58,10 +62,25 @@ public class ReadNarrowing extends ConsentInterceptor implements YilianIntercept
 		@Override
 		public ConsentOutcome canSeeResource(RequestDetails request, IBaseResource resource, IConsentContextServices context) {
 			Optional<Caller> caller = narrowed(request);
-			if (caller.isEmpty() || AccessPolicy.decidesItsOwnDisclosure(request.getOperation())) {
+			if (caller.isEmpty() || AccessPolicy.decidesItsOwnDisclosure(request.getOperation()) || isWrite(request)) {
 				return ConsentOutcome.AUTHORIZED;
 			}
 			return policy.mayRead(caller.get(), resource, memo(request)) ? ConsentOutcome.AUTHORIZED : ConsentOutcome.REJECT;
+		}
+
+		/**
+		 * A write's own resource is not a read: HAPI asks here of the resource a create or update is about to store, and
+		 * inside a transaction a rejection makes it silently skip that entry's write while answering 200 with a version
+		 * that never exists. Whether the caller may write it is decided as it is stored ({@link AccessEnforcement}), where a
+		 * refusal refuses the whole transaction. (Matches of conditional writes are asked in {@link #willSeeResource}.)
+		 */
+		private static boolean isWrite(RequestDetails request) {
+			RestOperationTypeEnum interaction = request.getRestOperationType();
+			if (interaction != null) {
+				return WRITES.contains(interaction);
+			}
+			// A transaction's write entry: a sub-request with the entry's verb and no interaction of its own.
+			return request.getRequestType() != null && request.getRequestType() != ca.uhn.fhir.rest.api.RequestTypeEnum.GET;
 		}
 
 		/**

@@ -64,6 +64,12 @@ public class FhirRestServerConfig {
 						this, systemDao, storageSettings, searchParamRegistry, validationSupport));
 			}
 
+			/** Each request carries only the server's pointcuts: storage hooks would otherwise run twice ({@link ServerPointcutsOnly}). */
+			@Override
+			protected ca.uhn.fhir.rest.server.servlet.ServletRequestDetails newRequestDetails() {
+				return new ca.uhn.fhir.rest.server.servlet.ServletRequestDetails(new ServerPointcutsOnly(getInterceptorService()));
+			}
+
 			@Override
 			protected void service(HttpServletRequest request, HttpServletResponse response)
 					throws ServletException, IOException {

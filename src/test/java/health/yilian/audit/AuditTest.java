@@ -41,6 +41,16 @@ class AuditTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void oneReadIsOneAuditEventAndOneWriteIsOne() throws Exception {
+		IGenericClient lis = clientFor("deyang-lis", "deyang-lis-demo-secret");
+		String report = lis.create().resource(labReport()).execute().getId().toUnqualifiedVersionless().getValue();
+		lis.read().resource(DiagnosticReport.class).withUrl(report).execute();
+
+		assertThat(events("AuditEvent?entity=" + report + "&action=C")).hasSize(1);
+		assertThat(events("AuditEvent?entity=" + report + "&action=R")).hasSize(1);
+	}
+
+	@Test
 	void aRefusedTransactionLeavesNoTraceButItsAuditRecord() throws Exception {
 		IGenericClient lis = clientFor("deyang-lis", "deyang-lis-demo-secret");
 		DiagnosticReport report = labReport();
