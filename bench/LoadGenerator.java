@@ -17,8 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Pushes realistic lab bundles at a running FHIR server and times them; then times searches.
  *
- * <pre>java bench/LoadGenerator.java BASE_URL BUNDLES CONCURRENCY SEED</pre>
+ * <pre>java bench/LoadGenerator.java BASE_URL BUNDLES CONCURRENCY SEED [LIS_CLIENT:SECRET OPERATOR_CLIENT:SECRET]</pre>
  *
+ * With clients, every request carries a bearer token from the server's token endpoint (client credentials, renewed
+ * before it expires): the operator's to register the hospital and its lab, the LIS's for the bundles and searches.
  * Each bundle is one LIS transaction: a Patient (Chinese name, resident ID, conditional create), a
  * DiagnosticReport and five LOINC Observations (K, Na, Cl, Ca, glucose): 7 resources. Prints one line of
  * key=value figures that bench/run collects. Uses only the JDK so it runs on any machine with Java 17.
@@ -27,9 +29,12 @@ public class LoadGenerator {
 
 	private static final String SID = "https://yilian.health/fhir/sid/";
 	private static final String LAB = "bench-lab";
+	private static final String HOSPITAL = "deyang-peoples-hospital";
 	private static final String LAB_ORGANIZATION = "{\"resourceType\":\"Organization\",\"id\":\"" + LAB + "\",\"active\":true,"
 			+ "\"type\":[{\"coding\":[{\"system\":\"https://yilian.health/fhir/CodeSystem/yilian-organization-kind\",\"code\":\"laboratory\"}]}],"
-			+ "\"name\":\"德阳市人民医院检验科\"}";
+			+ "\"name\":\"德阳市人民医院检验科\",\"partOf\":{\"reference\":\"Organization/" + HOSPITAL + "\"}}";
+	/** The hospital's record numbers: the LIS files its patients under them (the access policy's ownership). */
+	private static final String MRN = SID + "mrn/12510600452070001B";
 	private static final String[] FAMILY = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "欧阳", "司马"};
 	private static final String[] GIVEN = {"秀英", "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰"};
 	private static final String[][] RESULTS = {
@@ -48,12 +53,17 @@ public class LoadGenerator {
 		int concurrency = Integer.parseInt(args[2]);
 		int seed = Integer.parseInt(args[3]);
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-		HttpResponse<String> lab = http.send(HttpRequest.newBuilder(URI.create(base + "/Organization/" + LAB))
-				.header("Content-Type", "application/fhir+json; charset=UTF-8")
-				.PUT(HttpRequest.BodyPublishers.ofString(LAB_ORGANIZATION, StandardCharsets.UTF_8)).build(),
-				HttpResponse.BodyHandlers.ofString());
-		if (lab.statusCode() >= 300) {
-			throw new IllegalStateException("Cannot create the performing lab: HTTP " + lab.statusCode() + " " + lab.body());
+		Token lis = new Token(http, base, args.length > 4 ? args[4] : null);
+		Token operator = new Token(http, base, args.length > 5 ? args[5] : null);
+		String hospital = java.nio.file.Files.readString(java.nio.file.Path.of("ig/examples/Organization-" + HOSPITAL + ".json"));
+		for (String[] organization : new String[][] {{HOSPITAL, hospital}, {LAB, LAB_ORGANIZATION}}) {
+			HttpResponse<String> put = http.send(operator.sign(HttpRequest.newBuilder(URI.create(base + "/Organization/" + organization[0])))
+					.header("Content-Type", "application/fhir+json; charset=UTF-8")
+					.PUT(HttpRequest.BodyPublishers.ofString(organization[1], StandardCharsets.UTF_8)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			if (put.statusCode() >= 300) {
+				throw new IllegalStateException("Cannot create Organization/" + organization[0] + ": HTTP " + put.statusCode() + " " + put.body());
+			}
 		}
 
 		List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
@@ -68,7 +78,7 @@ public class LoadGenerator {
 					String body = labBundle(seed, i);
 					long t0 = System.nanoTime();
 					try {
-						HttpResponse<String> r = http.send(post(base, body), HttpResponse.BodyHandlers.ofString());
+						HttpResponse<String> r = http.send(post(base, body, lis), HttpResponse.BodyHandlers.ofString());
 						if (r.statusCode() != 200) {
 							if (failures.incrementAndGet() <= 3) {
 								System.err.println("HTTP " + r.statusCode() + ": " + r.body().substring(0, Math.min(400, r.body().length())));
@@ -98,7 +108,7 @@ public class LoadGenerator {
 				default -> "DiagnosticReport?_content=" + enc("肺结节") + "&_count=10";
 			};
 			long t0 = System.nanoTime();
-			HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/" + query)).GET().build(),
+			HttpResponse<String> r = http.send(lis.sign(HttpRequest.newBuilder(URI.create(base + "/" + query))).GET().build(),
 					HttpResponse.BodyHandlers.ofString());
 			if (r.statusCode() != 200) {
 				failures.incrementAndGet();
@@ -111,12 +121,46 @@ public class LoadGenerator {
 				bundles, concurrency, bundles * 7 / seconds, pct(latencies, 50), pct(latencies, 95), pct(searches, 50), pct(searches, 95), failures.get());
 	}
 
-	private static HttpRequest post(String base, String body) {
-		return HttpRequest.newBuilder(URI.create(base))
+	private static HttpRequest post(String base, String body, Token token) throws Exception {
+		return token.sign(HttpRequest.newBuilder(URI.create(base)))
 				.header("Content-Type", "application/fhir+json; charset=UTF-8")
 				.header("Prefer", "return=minimal")
 				.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
 				.build();
+	}
+
+	/** A client's bearer token by client credentials, fetched again a minute before it expires; none without a client. */
+	static final class Token {
+		private final HttpClient http;
+		private final String endpoint;
+		private final String client;
+		private String value;
+		private long renewAt;
+
+		Token(HttpClient http, String base, String client) {
+			this.http = http;
+			this.endpoint = base.replaceFirst("/fhir/?$", "") + "/oauth2/token";
+			this.client = client;
+		}
+
+		synchronized HttpRequest.Builder sign(HttpRequest.Builder request) throws Exception {
+			if (client == null) {
+				return request;
+			}
+			if (value == null || System.nanoTime() > renewAt) {
+				HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint))
+						.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(client.getBytes(StandardCharsets.UTF_8)))
+						.header("Content-Type", "application/x-www-form-urlencoded")
+						.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(), HttpResponse.BodyHandlers.ofString());
+				if (r.statusCode() != 200) {
+					throw new IllegalStateException("no token for " + client.split(":")[0] + ": HTTP " + r.statusCode() + " " + r.body());
+				}
+				value = r.body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+				int lifetime = Integer.parseInt(r.body().replaceAll(".*\"expires_in\":([0-9]+).*", "$1"));
+				renewAt = System.nanoTime() + Math.max(10, lifetime - 60) * 1_000_000_000L;
+			}
+			return request.header("Authorization", "Bearer " + value);
+		}
 	}
 
 	/** A valid 18-character resident ID (GB 11643 check digit), unique per bundle and seed. */
@@ -137,7 +181,8 @@ public class LoadGenerator {
 		String report = "LIS-" + seed + "-" + i;
 		StringBuilder b = new StringBuilder("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[");
 		b.append("{\"fullUrl\":\"").append(patient).append("\",\"resource\":{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"")
-				.append(SID).append("resident-id\",\"value\":\"").append(rid).append("\"}],\"name\":[{\"text\":\"")
+				.append(SID).append("resident-id\",\"value\":\"").append(rid).append("\"},{\"system\":\"").append(MRN)
+				.append("\",\"value\":\"B").append(seed).append("-").append(i).append("\"}],\"name\":[{\"text\":\"")
 				.append(FAMILY[i % FAMILY.length]).append(GIVEN[(i / 3) % GIVEN.length]).append("\",\"family\":\"")
 				.append(FAMILY[i % FAMILY.length]).append("\",\"given\":[\"").append(GIVEN[(i / 3) % GIVEN.length])
 				.append("\"]}],\"gender\":\"").append(i % 2 == 0 ? "female" : "male").append("\",\"birthDate\":\"")

@@ -112,6 +112,12 @@ public class RecognitionOperations implements YilianOperationProvider {
 		LocalDate day = ClockConfig.dayOrToday(date, clock);
 		DiagnosticReport report = daoRegistry.getResourceDao(DiagnosticReport.class).read(reportId, new SystemRequestDetails());
 		RecognitionEligibility.Verdict verdict = eligibility.on(day, Optional.of(requester(request, requester))).of(report);
+		if (!verdict.eligible() && !access.mayAskWhy(Caller.of(request), report)) {
+			// Why another hospital's report is not shared is the auditors', the operator's and its own hospital's to know;
+			// to anyone else it answers as a report that does not exist.
+			throw new ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException(ca.uhn.fhir.i18n.Msg.code(2001) + "Resource "
+					+ reportId.toUnqualifiedVersionless().getValue() + " is not known");
+		}
 		Parameters answer = new Parameters();
 		answer.addParameter().setName("eligible").setValue(new BooleanType(verdict.eligible()));
 		if (verdict.eligible()) {
@@ -130,6 +136,8 @@ public class RecognitionOperations implements YilianOperationProvider {
 
 	private List<String> person(IdType patient, StringType identifier) {
 		if (patient != null && patient.hasIdPart()) {
+			// A Patient id that is not stored answers 404, as every instance operation does.
+			daoRegistry.getResourceDao(org.hl7.fhir.r4.model.Patient.class).read(patient.toUnqualifiedVersionless(), new SystemRequestDetails());
 			return patientRecords.samePerson(patient.toUnqualifiedVersionless().getValue());
 		}
 		if (identifier == null || identifier.isEmpty()) {

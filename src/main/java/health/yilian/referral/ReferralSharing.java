@@ -55,9 +55,9 @@ public class ReferralSharing {
 					&& (reference.equals(subject) || supporting.contains(reference) || open);
 		}
 
-		/** Whether the sender {@code organization} may read {@code reference} as the receiver's feedback. */
-		public boolean feedsBackTo(String organization, String reference) {
-			return sender.equals(organization) && feedback.contains(reference);
+		/** Whether the sender {@code organization} may read {@code reference}, a receiver's record, as its feedback. */
+		public boolean feedsBackTo(String organization, String reference, boolean receiverOwnsIt) {
+			return sender.equals(organization) && receiverOwnsIt && feedback.contains(reference);
 		}
 	}
 
@@ -85,13 +85,17 @@ public class ReferralSharing {
 		Set<String> supporting = new HashSet<>();
 		request.getSupportingInfo().forEach(r -> supporting.add(versionless(r)));
 		supporting.addAll(resultsOf(supporting));
-		Set<String> feedback = new HashSet<>();
-		tasks.forEach(t -> t.getOutput().stream().filter(o -> o.getValue() instanceof Reference)
-				.forEach(o -> feedback.add(versionless((Reference) o.getValue()))));
 		Set<String> receivers = new HashSet<>();
 		request.getPerformer().forEach(p -> organizationOf(p).ifPresent(receivers::add));
-		return new Referral(organizationOf(request.getRequester()).orElse(""), receivers, open, versionless(request.getSubject()),
-				supporting, feedback);
+		String sender = organizationOf(request.getRequester()).orElse("");
+		// Feedback is what the referral's own Task (from its sender to a receiver) names as output, which only the
+		// receiver writes (security.AccessPolicy).
+		Set<String> feedback = new HashSet<>();
+		tasks.stream().filter(t -> organizationOf(t.getRequester()).map(sender::equals).orElse(false)
+						&& organizationOf(t.getOwner()).map(receivers::contains).orElse(false))
+				.forEach(t -> t.getOutput().stream().filter(o -> o.getValue() instanceof Reference)
+						.forEach(o -> feedback.add(versionless((Reference) o.getValue()))));
+		return new Referral(sender, receivers, open, versionless(request.getSubject()), supporting, feedback);
 	}
 
 	/** The Observations of supporting reports: handing over a report hands over its results. */

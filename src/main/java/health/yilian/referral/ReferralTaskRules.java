@@ -75,6 +75,10 @@ public class ReferralTaskRules implements YilianInterceptor {
 				throw refuse("yl-referral-transition", "Task.status",
 						"a referral task starts as requested (or draft), not " + task.getStatus().toCode());
 			}
+			if (request instanceof ca.uhn.fhir.rest.server.servlet.ServletRequestDetails) {
+				// A client's Task; the server's own (the demo alliance, loaded in any order) are the guide's examples.
+				requireItsReferralsParties(task, request);
+			}
 			setGreenChannelDeadline(task, request);
 		}
 	}
@@ -97,6 +101,38 @@ public class ReferralTaskRules implements YilianInterceptor {
 						+ hint);
 			}
 		}
+	}
+
+	/**
+	 * A referral Task is its referral's: focused on it, from its requester, to one of its performers, for its patient.
+	 * Otherwise a Task could attach to anyone's referral and speak for it (cancel it, or name records as its feedback).
+	 */
+	private void requireItsReferralsParties(Task task, RequestDetails request) {
+		if (!task.hasFocus() || task.getFocus().getReference() == null) {
+			throw refuse("yl-referral-focus", "Task.focus", "a referral Task is focused on its referral (a ServiceRequest)");
+		}
+		ServiceRequest referral = referral(task.getFocus().getReference(), request);
+		boolean parties = same(task.getRequester(), referral.getRequester())
+				&& referral.getPerformer().stream().anyMatch(p -> same(task.getOwner(), p))
+				&& (!task.hasFor() || same(task.getFor(), referral.getSubject()));
+		if (!parties) {
+			throw refuse("yl-referral-task-parties", "Task.requester", "a referral Task goes from its referral's requester ("
+					+ referral.getRequester().getReference() + ") to one of its performers, for its patient ("
+					+ referral.getSubject().getReference() + ")");
+		}
+	}
+
+	/** The same party: equal references, or a placeholder of this transaction and what it stands for. */
+	private static boolean same(org.hl7.fhir.r4.model.Reference a, org.hl7.fhir.r4.model.Reference b) {
+		String x = a.getReference();
+		String y = b.getReference();
+		if (x == null || y == null) {
+			return x == null && y == null;
+		}
+		if (x.startsWith("urn:") || y.startsWith("urn:")) {
+			return x.equals(y);
+		}
+		return new IdType(x).toUnqualifiedVersionless().getValue().equals(new IdType(y).toUnqualifiedVersionless().getValue());
 	}
 
 	private void setGreenChannelDeadline(Task task, RequestDetails request) {

@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
@@ -60,6 +61,8 @@ import org.springframework.stereotype.Component;
 public class AccessEnforcement implements YilianInterceptor {
 
 	private static final Logger LOG = LoggerFactory.getLogger(AccessEnforcement.class);
+	/** Every type a (nested) reverse chain goes through: {@code _has:Organization:partof:_has:Observation:performer:…}. */
+	private static final Pattern HAS_TYPE = Pattern.compile(Constants.PARAM_HAS + ":([^:]*):");
 	private static final Pattern PAGE_ID = Pattern.compile("[?&]" + Constants.PARAM_PAGINGACTION + "=([^&]+)");
 
 	private final AccessPolicy policy;
@@ -121,11 +124,16 @@ public class AccessEnforcement implements YilianInterceptor {
 	private void checkSearchParameters(Caller caller, RequestDetails request) {
 		String type = request.getResourceName();
 		for (String name : request.getParameters().keySet()) {
-			if (name.startsWith(Constants.PARAM_HAS + ":")) {
-				String[] parts = name.split(":");
-				if (parts.length < 2 || !AccessPolicy.isPublic(parts[1])) {
-					throw AccessPolicy.forbidden("yl-has", name + ": a reverse chain through " + (parts.length < 2 ? "?" : parts[1])
-							+ " would tell which records exist that " + caller.clientId() + " may not read; search that type itself");
+			if (name.contains(Constants.PARAM_HAS + ":")) {
+				Matcher through = HAS_TYPE.matcher(name);
+				while (through.find()) {
+					if (!AccessPolicy.isPublic(through.group(1))) {
+						throw AccessPolicy.forbidden("yl-has", name + ": a reverse chain through " + through.group(1)
+								+ " would tell which records exist that " + caller.clientId() + " may not read; search that type itself");
+					}
+				}
+				if (!name.startsWith(Constants.PARAM_HAS + ":")) {
+					throw AccessPolicy.forbidden("yl-has", name + ": a reverse chain inside a chain; search the type itself");
 				}
 			} else if (type != null && AccessPolicy.isPublic(type) && name.contains(".")) {
 				checkChainFromDirectory(caller, type, name);
@@ -171,19 +179,44 @@ public class AccessEnforcement implements YilianInterceptor {
 			}
 			return;
 		}
-		if (AccessPolicy.decidesItsOwnDisclosure(request.getOperation())) {
-			return;
+		if ("$recognition".equals(request.getOperation())) {
+			return; // answers of reports the caller may not read only when they are recognisable for it (RecognitionOperations)
 		}
 		String reference = request.getResourceName() + "/" + request.getId().getIdPart();
+		var dao = daoRegistry.getResourceDao(request.getResourceName());
 		IBaseResource stored;
 		try {
-			stored = daoRegistry.getResourceDao(request.getResourceName()).read(new IdType(reference), new SystemRequestDetails());
-		} catch (ResourceNotFoundException | ResourceGoneException e) {
+			stored = dao.read(new IdType(reference), new SystemRequestDetails());
+		} catch (ResourceNotFoundException e) {
 			return; // HAPI answers for what is absent
+		} catch (ResourceGoneException e) {
+			stored = lastVersionBeforeDeletion(dao, reference);
+			if (stored == null) {
+				return;
+			}
 		}
 		if (!policy.mayRead(caller, stored, new HashMap<>())) {
-			throw new ResourceNotFoundException(Msg.code(2001) + "Resource " + reference + " is not known");
+			throw asAbsent(request, reference);
 		}
+	}
+
+	/** What a deleted resource held, so that a deleted record of another hospital answers as absent, not as deleted. */
+	private static IBaseResource lastVersionBeforeDeletion(ca.uhn.fhir.jpa.api.dao.IFhirResourceDao<?> dao, String reference) {
+		IBaseResource latest = dao.read(new IdType(reference), new SystemRequestDetails(), true);
+		Long version = latest.getIdElement().getVersionIdPartAsLong();
+		if (ca.uhn.fhir.model.api.ResourceMetadataKeyEnum.DELETED_AT.get(latest) == null) {
+			return latest;
+		}
+		return version == null || version <= 1 ? null
+				: dao.read(new IdType(reference).withVersion(Long.toString(version - 1)), new SystemRequestDetails(), true);
+	}
+
+	/** HAPI's own answer for an id that does not exist, as each path words it. */
+	private static ResourceNotFoundException asAbsent(RequestDetails request, String reference) {
+		if ("$everything".equals(request.getOperation())) {
+			return new ResourceNotFoundException(Msg.code(2841) + "Resource [[TokenParam[system=,value=" + request.getId().getIdPart() + "]]] is not known.");
+		}
+		return new ResourceNotFoundException(Msg.code(2001) + "Resource " + reference + " is not known");
 	}
 
 	/** Remembers whose search each page link of an answer belongs to (searches, history, $everything alike). */
@@ -201,26 +234,30 @@ public class AccessEnforcement implements YilianInterceptor {
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-	public void created(IBaseResource resource, RequestDetails request) {
-		written(request, null, resource);
+	public void created(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
+		written(request, null, resource, transaction);
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED)
-	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-		written(request, previous, resource);
+	public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
+		written(request, previous, resource, transaction);
 	}
 
 	@Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_DELETED)
-	public void deleted(IBaseResource resource, RequestDetails request) {
-		written(request, resource, null);
+	public void deleted(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
+		written(request, resource, null, transaction);
 	}
 
-	private void written(RequestDetails request, IBaseResource stored, IBaseResource next) {
+	private void written(RequestDetails request, IBaseResource stored, IBaseResource next, TransactionDetails transaction) {
 		Optional<Caller> caller = Caller.of(request);
 		if (caller.isEmpty()) {
 			return; // the server's own writes: demo loading, memberships ending with their organisation
 		}
 		policy.checkWrite(caller.get(), stored, next);
+		if (next != null) {
+			policy.checkReferences(caller.get(), next, reference -> transaction != null && transaction.getResolvedResource(new IdType(reference)) != null,
+					new HashMap<>());
+		}
 		if (next instanceof Subscription subscription) {
 			subscription.getMeta().getTag().removeIf(t -> AccessPolicy.SUBSCRIPTION_OWNER.equals(t.getSystem()));
 			subscription.getMeta().addTag(AccessPolicy.SUBSCRIPTION_OWNER, caller.get().clientId(), "owner");

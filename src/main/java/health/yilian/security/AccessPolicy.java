@@ -270,6 +270,11 @@ public class AccessPolicy {
 		return caller.organization();
 	}
 
+	/** Whether the caller may learn why a report is not recognisable for it: it may read the report, or is not narrowed. */
+	public boolean mayAskWhy(Optional<Caller> caller, IBaseResource report) {
+		return caller.isEmpty() || !narrowed(caller.get()) || mayRead(caller.get(), report, new java.util.HashMap<>());
+	}
+
 	/** {@code $recognition-rate} of a member: a member for itself, a lead for its alliance's members. */
 	public void checkRateOf(Caller caller, String member) {
 		if (!narrowed(caller) || caller.actsFor(member) || leadsAllianceOf(caller, member)) {
@@ -331,7 +336,8 @@ public class AccessPolicy {
 		}
 		List<String> person = patientRecords.samePerson(subject.get());
 		List<ReferralSharing.Referral> ofPerson = referrals.of(person);
-		boolean shared = ofPerson.stream().anyMatch(r -> r.feedsBackTo(caller.organization(), reference))
+		boolean shared = ofPerson.stream().anyMatch(r -> r.feedsBackTo(caller.organization(), reference,
+						r.receivers().stream().anyMatch(receiver -> ownedBy(resource, receiver))))
 				|| ofPerson.stream().anyMatch(r -> r.sharesWithReceiver(caller.organization(), reference, ownedBy(resource, r.sender())))
 						&& consentAllowsSharing(caller, person);
 		memo.put(key, shared);
@@ -387,6 +393,9 @@ public class AccessPolicy {
 			checkQcCentreWrite(caller, stored, next);
 			return;
 		}
+		if (next != null) {
+			checkIdentifierNamespaces(caller, next);
+		}
 		switch (kindOf(type)) {
 			case RESULT -> {
 				for (IBaseResource version : versions(stored, next)) {
@@ -403,6 +412,80 @@ public class AccessPolicy {
 			case DIRECTORY -> checkDirectory(caller, stored, next);
 			default -> throw forbidden("yl-not-in-policy", type + ": hospital systems do not write this kind of resource (the access policy names "
 					+ "results, documents, patients, referrals, their Tasks, consents, subscriptions and their own directory entries)");
+		}
+	}
+
+	private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("^https://yilian\\.health/fhir/sid/[a-z-]+/([0-9A-Z]{18})$");
+
+	/**
+	 * An identifier in a hospital's namespace ({@code …/sid/mrn/{USCC}}, {@code …/sid/lis-report/{USCC}} …) is that
+	 * hospital's to give: another's would file a second record under its number and block its own feed (a
+	 * conditional update then matches two).
+	 */
+	private void checkIdentifierNamespaces(Caller caller, IBaseResource resource) {
+		Optional<String> own = usccOf(caller.organization());
+		for (org.hl7.fhir.r4.model.Identifier identifier : identifiers(resource)) {
+			java.util.regex.Matcher namespace = NAMESPACE.matcher(identifier.getSystem() == null ? "" : identifier.getSystem());
+			if (namespace.matches()) {
+				require(caller, own.map(namespace.group(1)::equals).orElse(false), resource.fhirType() + ".identifier",
+						identifier.getSystem() + " is the namespace of another organisation; identifiers in a hospital's namespace are its own ("
+								+ own.map(u -> "…/" + u).orElse("none for this client") + ")");
+			}
+		}
+	}
+
+	private static List<org.hl7.fhir.r4.model.Identifier> identifiers(IBaseResource resource) {
+		var fhir = ca.uhn.fhir.context.FhirContext.forR4Cached();
+		if (fhir.getResourceDefinition(resource).getChildByName("identifier") == null) {
+			return List.of();
+		}
+		return fhir.newTerser().getValues(resource, resource.fhirType() + ".identifier", org.hl7.fhir.r4.model.Identifier.class);
+	}
+
+	/**
+	 * What a member system writes refers only to records it may read (the directory and the guide always): a reference
+	 * to another hospital's record would tell whether it exists and, searched through, what it holds. A reference to a
+	 * record that does not exist is refused alike. Not asked of records written in the same transaction (each is
+	 * checked as it is stored), nor of a recognition decision's report and patient, which are another hospital's by
+	 * nature (handed over by {@code $recognizable}), nor of a brand grant's request letter, the member's own.
+	 */
+	public void checkReferences(Caller caller, IBaseResource resource, java.util.function.Predicate<String> writtenInThisTransaction,
+			Map<String, Boolean> memo) {
+		if (!caller.is(SecurityProperties.Role.SYSTEM)) {
+			return;
+		}
+		java.util.Set<Object> exempt = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+		if (resource instanceof Task task && TaskKind.RECOGNITION_DECISION.of(task)) {
+			exempt.add(task.getFocus());
+			exempt.add(task.getFor());
+		}
+		if (resource instanceof Consent grant && BrandGrants.isBrandGrant(grant) && grant.getSource() instanceof Reference letter) {
+			exempt.add(letter); // the member's written request, addressed to the lead that grants
+		}
+		for (var info : ca.uhn.fhir.context.FhirContext.forR4Cached().newTerser().getAllResourceReferences(resource)) {
+			if (exempt.contains(info.getResourceReference())) {
+				continue;
+			}
+			String value = info.getResourceReference().getReferenceElement().getValue();
+			if (value == null || value.startsWith("#") || value.startsWith("urn:") || value.contains("?") || value.contains("://")) {
+				continue;
+			}
+			IdType target = new IdType(value).toUnqualifiedVersionless();
+			if (!target.hasResourceType() || !target.hasIdPart() || isPublic(target.getResourceType())
+					|| writtenInThisTransaction.test(target.getValue())) {
+				continue;
+			}
+			boolean visible;
+			try {
+				visible = mayRead(caller, daoRegistry.getResourceDao(target.getResourceType()).read(target, new SystemRequestDetails()), memo);
+			} catch (ResourceNotFoundException | ResourceGoneException | ca.uhn.fhir.rest.server.exceptions.InvalidRequestException e) {
+				visible = false;
+			}
+			if (!visible) {
+				throw forbidden("yl-reference", resource.fhirType() + "." + info.getName() + ": " + target.getValue()
+						+ " is not a record " + caller.clientId() + " may read (or it does not exist); refer to its own records,"
+						+ " those a referral shares with it, and the directory");
+			}
 		}
 	}
 
@@ -434,7 +517,11 @@ public class AccessPolicy {
 		if (task == null) {
 			require(caller, false, "Task", "referral and recognition Tasks are never deleted: cancel or complete them");
 		}
-		if (TaskKind.RECOGNITION_DECISION.of(task) || (stored != null && TaskKind.RECOGNITION_DECISION.of(stored))) {
+		if (stored != null) {
+			require(caller, kindOf(stored).equals(kindOf(task)), "Task.code", "a Task stays the kind it was made as ("
+					+ kindOf(stored) + ")");
+		}
+		if (TaskKind.RECOGNITION_DECISION.of(task)) {
 			for (Task version : versions(stored, task)) {
 				require(caller, caller.actsFor(version.getOwner().getReference()), "Task.owner", "a recognition decision is recorded by the deciding hospital");
 			}
@@ -444,6 +531,7 @@ public class AccessPolicy {
 		boolean receiver = party(caller, task.getOwner());
 		if (stored == null) {
 			require(caller, sender, "Task.requester", "a referral or cancellation request is made by its sender");
+			require(caller, !task.hasOutput(), "Task.output", "the feedback of a referral (Task.output) is the receiver's to record, later");
 			return;
 		}
 		require(caller, party(caller, stored.getRequester()) || party(caller, stored.getOwner()), "Task",
@@ -459,6 +547,11 @@ public class AccessPolicy {
 		if (!outputs(stored).equals(outputs(task))) {
 			require(caller, receiver, "Task.output", "the feedback of a referral (Task.output) is the receiver's to record");
 		}
+	}
+
+	private static java.util.Set<String> kindOf(Task task) {
+		return task.getCode().getCoding().stream().filter(c -> TaskKind.SYSTEM.equals(c.getSystem())).map(Coding::getCode)
+				.collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
 	}
 
 	private static List<String> outputs(Task task) {
@@ -497,12 +590,23 @@ public class AccessPolicy {
 				.map(SecurityProperties.Client::subscriptionEndpoints).orElse(List.of());
 		String endpoint = next.getChannel().getEndpoint();
 		require(caller, next.getChannel().getType() == Subscription.SubscriptionChannelType.RESTHOOK && endpoint != null
-						&& endpoints.stream().anyMatch(endpoint::startsWith), "Subscription.channel.endpoint",
+						&& normalised(endpoint) && endpoints.stream().anyMatch(endpoint::startsWith), "Subscription.channel.endpoint",
 				"a subscription delivers by rest-hook to an endpoint registered for its client (" + caller.clientId() + ": "
 						+ (endpoints.isEmpty() ? "none registered, ask the operator" : String.join(", ", endpoints)) + ")");
 		String criteriaType = next.getCriteria() == null ? "" : next.getCriteria().split("\\?", 2)[0];
 		require(caller, caller.hasScope(criteriaType, 'r') || caller.hasScope(criteriaType, 's'), "Subscription.criteria",
 				"a client subscribes only to resources it may read (its scopes cover no read of '" + criteriaType + "')");
+	}
+
+	/** A plain absolute URL: no {@code ..} or {@code .} segments, user info or fragment that could lead past a registered prefix. */
+	private static boolean normalised(String endpoint) {
+		try {
+			java.net.URI uri = new java.net.URI(endpoint);
+			return uri.isAbsolute() && uri.getRawUserInfo() == null && uri.getRawFragment() == null
+					&& uri.normalize().toString().equals(endpoint) && !uri.getRawPath().contains("%2e") && !uri.getRawPath().contains("%2E");
+		} catch (java.net.URISyntaxException e) {
+			return false;
+		}
 	}
 
 	/** The client a Subscription belongs to, from the tag the server sets when it is written. */

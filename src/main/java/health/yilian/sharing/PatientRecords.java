@@ -38,7 +38,12 @@ public class PatientRecords {
 
 	/** The records of the person behind {@code patient}: all with its resident ID, or just itself without one. */
 	public List<String> samePerson(String patient) {
-		Patient record = patients.read(new IdType(patient), new SystemRequestDetails());
+		Patient record;
+		try {
+			record = patients.read(new IdType(patient), new SystemRequestDetails());
+		} catch (ca.uhn.fhir.rest.server.exceptions.ResourceGoneException | ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException e) {
+			return List.of(new IdType(patient).toUnqualifiedVersionless().getValue()); // a record deleted or never stored: only itself
+		}
 		Optional<Identifier> residentId = record.getIdentifier().stream()
 				.filter(i -> RESIDENT_ID.equals(i.getSystem())).findFirst();
 		return residentId.map(i -> withIdentifier(RESIDENT_ID, i.getValue()))

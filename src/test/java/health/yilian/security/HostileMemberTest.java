@@ -108,9 +108,9 @@ class HostileMemberTest extends FhirServerTestSupport {
 			default -> as("deyang-lis", "DELETE", "/fhir/DiagnosticReport?identifier=" + identifier);
 		};
 
-		// A conditional PUT matches only what the lab may see: none, so it files a report of its own (201), as it would
-		// had the other hospital's report not existed.
-		assertThat(response.statusCode()).as(response.body()).isIn(how.equals("conditional PUT") ? List.of(201) : List.of(403, 404));
+		// A conditional PUT matches only what the lab may see, none: it would file a report of its own, but this one refers
+		// to the other hospital's patient, which the lab may not (403 yl-reference), as it would had that report not existed.
+		assertThat(response.statusCode()).as(response.body()).isIn(403, 404);
 		assertThat(response.body()).doesNotContain(new IdType(secondReport).getIdPart() + "\"").doesNotContain("李建国");
 		DiagnosticReport stored = fhir.read().resource(DiagnosticReport.class).withId(secondReport).execute();
 		assertThat(stored.getPerformerFirstRep().getReference()).isEqualTo(SECOND);
@@ -340,6 +340,93 @@ class HostileMemberTest extends FhirServerTestSupport {
 		} finally {
 			his.stop(0);
 		}
+	}
+
+	@Test
+	void aTaskCannotForgeFeedbackOrAttachToAnotherHospitalsReferral() throws Exception {
+		org.hl7.fhir.r4.model.Task forged = example("Task-referral-task-wang-xiuying", org.hl7.fhir.r4.model.Task.class);
+		forged.addOutput().setType(new org.hl7.fhir.r4.model.CodeableConcept().setText("反馈")).setValue(new Reference(LAB_REPORT));
+		HttpResponse<String> withFeedback = as("chengbei-his", "POST", "/fhir/Task", json(forged));
+		org.hl7.fhir.r4.model.Task onAnothersReferral = example("Task-referral-task-wang-xiuying", org.hl7.fhir.r4.model.Task.class);
+		onAnothersReferral.setRequester(new Reference(SECOND)).setFor(null);
+		HttpResponse<String> attached = as("second-his", "POST", "/fhir/Task", json(onAnothersReferral));
+
+		assertThat(withFeedback.statusCode()).as(withFeedback.body()).isEqualTo(403);
+		assertThat(attached.statusCode()).as(attached.body()).isIn(403, 422);
+		assertThat(as("chengbei-his", "GET", "/fhir/" + LAB_REPORT).statusCode()).isEqualTo(404);
+		assertThat(as("chengbei-his", "GET", "/fhir/" + WANG).statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void aTaskStaysTheKindItWasMadeAs() throws Exception {
+		org.hl7.fhir.r4.model.Task task = fhir.read().resource(org.hl7.fhir.r4.model.Task.class).withId("Task/referral-task-wang-xiuying").execute();
+		task.getCode().addCoding().setSystem(health.yilian.guide.TaskKind.SYSTEM).setCode("recognition-decision");
+		task.setRequester(new Reference(SECOND));
+		assertThat(as("deyang-his", "PUT", "/fhir/Task/referral-task-wang-xiuying", json(task)).statusCode()).isEqualTo(403);
+	}
+
+	@Test
+	void aNestedReverseChainIsRefusedAsThePlainOneIs() throws Exception {
+		HttpResponse<String> nested = as("sichuan-lab-qc-centre", "GET",
+				"/fhir/Organization?_has:Organization:partof:_has:Observation:performer:patient=" + WANG);
+		assertThat(nested.statusCode()).isEqualTo(403);
+		assertThat(nested.body()).doesNotContain("deyang-peoples-hospital\"");
+	}
+
+	@Test
+	void anotherHospitalsIdentifierNamespaceIsNotAHospitalsToUse() throws Exception {
+		DiagnosticReport squatting = example("DiagnosticReport-lab-report-wang-xiuying", DiagnosticReport.class);
+		squatting.getIdentifierFirstRep().setSystem(SID + "lis-report/12510600452070002C").setValue(unique("EY-LIS-"));
+		HttpResponse<String> response = as("deyang-lis", "PUT", "/fhir/DiagnosticReport?identifier="
+				+ URLEncoder.encode(squatting.getIdentifierFirstRep().getSystem() + "|" + squatting.getIdentifierFirstRep().getValue(), StandardCharsets.UTF_8),
+				json(squatting));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+	}
+
+	@Test
+	void aReferenceToAHiddenRecordIsRefusedAsOneToNoRecord() throws Exception {
+		Patient linkedToHidden = patient("陈晓燕", newResidentId(), SID + "mrn/12510603MB1500003D");
+		linkedToHidden.addLink().setType(Patient.LinkType.SEEALSO).setOther(new Reference(WANG));
+		Patient linkedToNothing = patient("陈晓燕", newResidentId(), SID + "mrn/12510603MB1500003D");
+		linkedToNothing.addLink().setType(Patient.LinkType.SEEALSO).setOther(new Reference("Patient/no-such-patient"));
+
+		HttpResponse<String> hidden = as("chengbei-his", "POST", "/fhir/Patient", json(linkedToHidden));
+		HttpResponse<String> absent = as("chengbei-his", "POST", "/fhir/Patient", json(linkedToNothing));
+
+		assertThat(hidden.statusCode()).as(hidden.body()).isEqualTo(absent.statusCode()).isEqualTo(403);
+		assertThat(hidden.body().replace("wang-xiuying", "{id}")).isEqualTo(absent.body().replace("no-such-patient", "{id}"));
+	}
+
+	@Test
+	void operationsOnAHiddenRecordAnswerAsOnNoRecord() throws Exception {
+		for (String[] pair : List.of(
+				new String[] {"/fhir/" + WANG + "/$recognizable", "/fhir/Patient/no-such-patient/$recognizable"},
+				new String[] {"/fhir/" + secondReport + "/$recognition", "/fhir/DiagnosticReport/no-such-report/$recognition"},
+				new String[] {"/fhir/" + WANG + "/$everything", "/fhir/Patient/no-such-patient/$everything"})) {
+			HttpResponse<String> hidden = as("chengbei-his", "GET", pair[0]);
+			HttpResponse<String> absent = as("chengbei-his", "GET", pair[1]);
+			assertThat(hidden.statusCode()).as(pair[0] + " " + hidden.body()).isEqualTo(absent.statusCode()).isEqualTo(404);
+			String id = new IdType(pair[0].replace("/fhir/", "").replaceAll("/\\$.*", "")).getIdPart();
+			String none = new IdType(pair[1].replace("/fhir/", "").replaceAll("/\\$.*", "")).getIdPart();
+			assertThat(hidden.body().replace(id, "{id}")).isEqualTo(absent.body().replace(none, "{id}"));
+		}
+	}
+
+	@Test
+	void aDeletedRecordOfAnotherHospitalAnswersAsNoRecord() throws Exception {
+		String gone = fhir.create().resource(patient("吴桂芳", newResidentId(), SECOND_MRN)).execute().getId().toUnqualifiedVersionless().getValue();
+		fhir.delete().resourceById(new IdType(gone)).execute();
+		HttpResponse<String> hidden = as("chengbei-his", "GET", "/fhir/" + gone);
+		HttpResponse<String> absent = as("chengbei-his", "GET", "/fhir/Patient/no-such-patient");
+		assertThat(hidden.statusCode()).isEqualTo(absent.statusCode()).isEqualTo(404);
+		assertThat(hidden.body().replace(new IdType(gone).getIdPart(), "{id}")).isEqualTo(absent.body().replace("no-such-patient", "{id}"));
+	}
+
+	@Test
+	void aSubscriptionEndpointCannotClimbOutOfItsRegisteredPath() throws Exception {
+		HttpResponse<String> climbing = as("deyang-his", "POST", "/fhir/Subscription",
+				json(subscription("DiagnosticReport?", "http://127.0.0.1:9301/deyang-his/../collector/")));
+		assertThat(climbing.statusCode()).isEqualTo(403);
 	}
 
 	@Test
