@@ -43,7 +43,7 @@ public class ReferralTaskRules implements YilianInterceptor {
 
 	static final Map<TaskStatus, List<TaskStatus>> NEXT = Map.of(
 			TaskStatus.DRAFT, List.of(TaskStatus.REQUESTED, TaskStatus.CANCELLED),
-			TaskStatus.REQUESTED, List.of(TaskStatus.RECEIVED, TaskStatus.ACCEPTED, TaskStatus.REJECTED, TaskStatus.CANCELLED),
+			TaskStatus.REQUESTED, List.of(TaskStatus.RECEIVED, TaskStatus.CANCELLED),
 			TaskStatus.RECEIVED, List.of(TaskStatus.ACCEPTED, TaskStatus.REJECTED, TaskStatus.CANCELLED),
 			TaskStatus.ACCEPTED, List.of(TaskStatus.INPROGRESS, TaskStatus.CANCELLED),
 			TaskStatus.INPROGRESS, List.of(TaskStatus.COMPLETED, TaskStatus.FAILED));

@@ -539,9 +539,12 @@ public class AccessPolicy {
 		require(caller, Objects.equals(ref(stored.getRequester()), ref(task.getRequester())) && Objects.equals(ref(stored.getOwner()), ref(task.getOwner())),
 				"Task.requester", "the sender and the receiver of a referral Task do not change");
 		if (stored.getStatus() != task.getStatus()) {
-			boolean senderMove = task.getStatus() == Task.TaskStatus.CANCELLED && TaskKind.REFERRAL.of(task);
+			// Before in-progress the sender cancels; after it, the receiver does, once it has agreed to the sender's
+			// cancellation request (the referral rules check the agreement).
+			boolean senderMove = task.getStatus() == Task.TaskStatus.CANCELLED && TaskKind.REFERRAL.of(task)
+					&& stored.getStatus() != Task.TaskStatus.INPROGRESS;
 			require(caller, senderMove ? sender : receiver, "Task.status", senderMove
-					? "only the sender cancels a referral"
+					? "only the sender cancels a referral before it is in progress"
 					: "only the receiving organisation, " + task.getOwner().getReference() + ", moves this task to " + task.getStatus().toCode());
 		}
 		if (!outputs(stored).equals(outputs(task))) {

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param demoData load the demo alliance when the server starts
  * @param rulesEnabled Yilian's rules, strict parsing and profile validation; {@code false} leaves plain HAPI, which
  *     is what bench/ compares against (never switch it off in production)
+ * @param clockSkew how far ahead of the server's clock a result's effective or issued time may be (member systems'
+ *     clocks drift); anything later is refused as a time that has not come yet
  */
 @ConfigurationProperties("yilian")
 public record YilianProperties(
@@ -23,7 +25,8 @@ public record YilianProperties(
 		@DefaultValue("") String baseUrl,
 		@DefaultValue("update") String schemaUpdate,
 		@DefaultValue("true") boolean demoData,
-		@DefaultValue("true") boolean rulesEnabled) {
+		@DefaultValue("true") boolean rulesEnabled,
+		@DefaultValue("PT5M") java.time.Duration clockSkew) {
 
 	public Path effectiveLuceneDir() {
 		return luceneDir != null ? luceneDir : dataDir.resolve("lucene");

@@ -43,7 +43,7 @@ class AuditSurvivesRestartTest {
 			IGenericClient operator = client(server);
 			for (int i = 0; i < 5; i++) {
 				Patient patient = new Patient();
-				patient.addIdentifier().setSystem("https://yilian.health/fhir/sid/resident-id").setValue("5106031990010" + String.format("%04d", i) + "X");
+				patient.addIdentifier().setSystem("https://yilian.health/fhir/sid/resident-id").setValue(health.yilian.server.FhirServerTestSupport.newResidentId());
 				patient.addName().setText("重启测试" + i);
 				patient.setGender(org.hl7.fhir.r4.model.Enumerations.AdministrativeGender.FEMALE);
 				String id = operator.create().resource(patient).execute().getId().toUnqualifiedVersionless().getValue();

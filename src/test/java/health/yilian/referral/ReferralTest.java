@@ -85,8 +85,15 @@ class ReferralTest extends FhirServerTestSupport {
 	}
 
 	@Test
-	void aRejectionCarriesItsCodedReason() {
+	void aReferralIsReceivedBeforeItIsAcceptedOrRejected() {
 		Task task = fhir.read().resource(Task.class).withUrl(refer(township, county, "up", "green")[1]).execute();
+		assertThatThrownBy(() -> move(task, Task.TaskStatus.ACCEPTED))
+				.isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("yl-referral-transition").hasMessageContaining("received");
+	}
+
+	@Test
+	void aRejectionCarriesItsCodedReason() {
+		Task task = move(fhir.read().resource(Task.class).withUrl(refer(township, county, "up", "green")[1]).execute(), Task.TaskStatus.RECEIVED);
 		task.setStatusReason(new CodeableConcept(new Coding(REJECTION_REASONS, "no-capacity", "床位或接诊能力不足")));
 
 		assertThat(move(task, Task.TaskStatus.REJECTED).getStatusReason().getCodingFirstRep().getCode()).isEqualTo("no-capacity");
@@ -98,7 +105,7 @@ class ReferralTest extends FhirServerTestSupport {
 		assertThat(move(early, Task.TaskStatus.CANCELLED).getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
 
 		Task late = fhir.read().resource(Task.class).withUrl(refer(township, county, "up", "standard")[1]).execute();
-		late = move(move(late, Task.TaskStatus.ACCEPTED), Task.TaskStatus.INPROGRESS);
+		late = move(move(move(late, Task.TaskStatus.RECEIVED), Task.TaskStatus.ACCEPTED), Task.TaskStatus.INPROGRESS);
 		Task inProgress = late;
 		assertThatThrownBy(() -> move(inProgress, Task.TaskStatus.CANCELLED))
 				.isInstanceOf(UnprocessableEntityException.class)
@@ -114,7 +121,7 @@ class ReferralTest extends FhirServerTestSupport {
 				.isInstanceOf(UnprocessableEntityException.class)
 				.hasMessageContaining("yl-cancellation-in-progress")
 				.hasMessageContaining("cancels it directly");
-		task = move(move(task, Task.TaskStatus.ACCEPTED), Task.TaskStatus.INPROGRESS);
+		task = move(move(move(task, Task.TaskStatus.RECEIVED), Task.TaskStatus.ACCEPTED), Task.TaskStatus.INPROGRESS);
 
 		Task byReceiver = cancellationRequest(task, county);
 		assertThatThrownBy(() -> fhir.create().resource(byReceiver).execute())
@@ -242,12 +249,12 @@ class ReferralTest extends FhirServerTestSupport {
 	}
 
 	@Test
-	void ofTwoConcurrentAcceptsOneWinsAndTheOtherGets412() {
+	void ofTwoConcurrentReceiptsOneWinsAndTheOtherGets412() {
 		Task task = fhir.read().resource(Task.class).withUrl(refer(township, county, "up", "green")[1]).execute();
 		Task first = task.copy();
 		Task second = task.copy();
-		first.setStatus(Task.TaskStatus.ACCEPTED);
-		second.setStatus(Task.TaskStatus.ACCEPTED);
+		first.setStatus(Task.TaskStatus.RECEIVED);
+		second.setStatus(Task.TaskStatus.RECEIVED);
 		String version = "W/\"" + task.getIdElement().getVersionIdPart() + "\"";
 
 		fhir.update().resource(first).withAdditionalHeader("If-Match", version).execute();

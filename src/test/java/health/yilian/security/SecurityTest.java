@@ -107,7 +107,7 @@ class SecurityTest extends FhirServerTestSupport {
 		IGenericClient county = clientFor("deyang-his", "deyang-his-demo-secret");
 		Task task = community.read().resource(Task.class).withUrl(refer(community)).execute();
 
-		task.setStatus(Task.TaskStatus.ACCEPTED);
+		task.setStatus(Task.TaskStatus.RECEIVED);
 		Task byTheSender = task;
 		assertThatThrownBy(() -> community.update().resource(byTheSender).execute())
 				.isInstanceOf(ForbiddenOperationException.class).hasMessageContaining("only the receiving organisation");
@@ -118,6 +118,29 @@ class SecurityTest extends FhirServerTestSupport {
 		assertThatThrownBy(() -> county.update().resource(accepted).execute())
 				.isInstanceOf(ForbiddenOperationException.class).hasMessageContaining("only the sender cancels");
 		community.update().resource(accepted).execute();
+	}
+
+	@Test
+	void afterInProgressTheReceiverCancelsOnceItHasAgreedToTheSendersRequest() throws Exception {
+		IGenericClient community = clientFor("chengbei-his", "chengbei-his-demo-secret");
+		IGenericClient county = clientFor("deyang-his", "deyang-his-demo-secret");
+		String id = refer(community);
+		for (Task.TaskStatus next : List.of(Task.TaskStatus.RECEIVED, Task.TaskStatus.ACCEPTED, Task.TaskStatus.INPROGRESS)) {
+			county.update().resource(county.read().resource(Task.class).withUrl(id).execute().setStatus(next)).execute();
+		}
+		Task referral = county.read().resource(Task.class).withUrl(id).execute();
+		Task request = new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER);
+		request.getCode().addCoding(new org.hl7.fhir.r4.model.Coding(health.yilian.guide.TaskKind.SYSTEM, "cancellation-request", "转诊取消申请"));
+		request.setFocus(new Reference(referral.getIdElement().toUnqualifiedVersionless())).setFor(referral.getFor())
+				.setAuthoredOnElement(new org.hl7.fhir.r4.model.DateTimeType("2026-11-22T09:00:00+08:00"))
+				.setRequester(new Reference(CHENGBEI)).setOwner(new Reference(DEYANG))
+				.setReasonCode(new org.hl7.fhir.r4.model.CodeableConcept().setText("患者家属要求转回当地治疗"));
+		String asked = community.create().resource(request).execute().getId().toUnqualifiedVersionless().getValue();
+		county.update().resource(county.read().resource(Task.class).withUrl(asked).execute().setStatus(Task.TaskStatus.COMPLETED)).execute();
+
+		Task cancelled = county.read().resource(Task.class).withUrl(id).execute().setStatus(Task.TaskStatus.CANCELLED);
+		county.update().resource(cancelled).execute();
+		assertThat(county.read().resource(Task.class).withUrl(id).execute().getStatus()).isEqualTo(Task.TaskStatus.CANCELLED);
 	}
 
 	@Test

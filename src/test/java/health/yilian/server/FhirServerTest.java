@@ -260,4 +260,20 @@ class FhirServerTest extends FhirServerTestSupport {
 				.setSystem("http://unitsofmeasure.org").setCode("mmol/L"));
 		return observation;
 	}
+
+	@Test
+	void aRawBarInASearchIsAcceptedAndAnOverlongUrlIsRefusedWithAnOperationOutcome() throws Exception {
+		// As curl sends it: the bar raw (Java's own clients would encode it).
+		try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+			socket.getOutputStream().write(("GET /fhir/Patient?identifier=" + RESIDENT_ID + "|510603198506124528 HTTP/1.1\r\nHost: localhost\r\n"
+					+ "Authorization: Bearer " + token(OPERATOR, OPERATOR_SECRET) + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			assertThat(answer).startsWith("HTTP/1.1 200").contains("\"searchset\"");
+		}
+
+		java.net.http.HttpResponse<String> overlong = send("GET", "/fhir/Patient?name=" + "王".repeat(4000), null);
+		assertThat(overlong.statusCode()).isBetween(400, 499);
+		assertThat(overlong.headers().firstValue("Content-Type").orElse("")).contains("json");
+		assertThat(overlong.body()).contains("OperationOutcome").contains("_search");
+	}
 }

@@ -104,7 +104,7 @@ public abstract class FhirServerTestSupport {
 	 * A well-formed resident ID (居民身份证号: region, birth date, serial, GB 11643 check digit) that no earlier run
 	 * is likely to have used.
 	 */
-	protected static String newResidentId() {
+	public static String newResidentId() {
 		java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
 		String body = "510603" + java.time.LocalDate.of(1940, 1, 1).plusDays(random.nextInt(30000))
 				.format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE) + String.format("%03d", random.nextInt(1000));
