@@ -52,7 +52,9 @@ public final class RequiredProfile {
 			return r.getCategory().stream().anyMatch(RequiredProfile::isImagingSection)
 					? "yilian-imaging-report" : "yilian-lab-report";
 		} else if (resource instanceof Observation o) {
-			return o.getCategory().stream().anyMatch(t -> has(t, OBSERVATION_CATEGORY, "laboratory"))
+			// A result that says nothing of its kind is held to the lab profile: what a LIS pushes must not escape it by
+			// leaving the category out. One that says it is of another kind (vital signs, an exam) is not a lab result.
+			return o.getCategory().isEmpty() || o.getCategory().stream().anyMatch(t -> has(t, OBSERVATION_CATEGORY, "laboratory"))
 					? "yilian-lab-result" : null;
 		}
 		return null;

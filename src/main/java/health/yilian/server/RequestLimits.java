@@ -30,8 +30,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * 100,000-entry transaction once ended the process with an OutOfMemoryError): a body larger than
  * {@code yilian.limits.max-request-body} is refused with 413 before it is read (by its {@code Content-Length}) or as
  * soon as it grows past the limit (a chunked body), and a batch or transaction with more than
- * {@code yilian.limits.max-bundle-entries} entries is refused with 413 before any entry is processed. Each answer is an
- * OperationOutcome saying what the limit is and how to send less.
+ * {@code yilian.limits.max-bundle-entries} entries is refused with 413 before any entry is processed, and a search
+ * {@code _offset} beyond {@code yilian.limits.max-search-offset} with 400. Each answer is an OperationOutcome saying
+ * what the limit is and how to ask within it.
  */
 @Component
 public class RequestLimits implements YilianInterceptor {
@@ -40,9 +41,11 @@ public class RequestLimits implements YilianInterceptor {
 	 * @param maxRequestBody the largest request body accepted (a LIS transaction is about 10 KB, an imaging report with
 	 *     its PDF a few MB)
 	 * @param maxBundleEntries the most entries of one batch or transaction
+	 * @param maxSearchOffset the largest {@code _offset} of a search (beyond it, follow the paging links)
 	 */
 	@ConfigurationProperties("yilian.limits")
-	public record Settings(@DefaultValue("8MB") DataSize maxRequestBody, @DefaultValue("1000") int maxBundleEntries) {}
+	public record Settings(@DefaultValue("8MB") DataSize maxRequestBody, @DefaultValue("1000") int maxBundleEntries,
+			@DefaultValue("10000") int maxSearchOffset) {}
 
 	private final Settings settings;
 
@@ -71,13 +74,28 @@ public class RequestLimits implements YilianInterceptor {
 	}
 
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
-	public void entriesWithinLimit(RequestDetails request, RestOperationTypeEnum interaction) {
+	public void withinLimits(RequestDetails request, RestOperationTypeEnum interaction) {
+		String[] offset = request.getParameters() == null ? null : request.getParameters().get(ca.uhn.fhir.rest.api.Constants.PARAM_OFFSET);
+		if (offset != null && offset.length > 0 && !offsetWithinLimit(offset[0])) {
+			// HAPI adds _offset and _count as ints: a huge offset overflowed into a 500.
+			throw new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException("_offset: '" + offset[0] + "' is not a number from 0 to "
+					+ settings.maxSearchOffset() + " (yilian.limits.max-search-offset); page further with the Bundle's next links");
+		}
 		if ((interaction == RestOperationTypeEnum.TRANSACTION || interaction == RestOperationTypeEnum.BATCH)
 				&& request.getResource() instanceof IBaseBundle bundle && bundle instanceof Bundle r4
 				&& r4.getEntry().size() > settings.maxBundleEntries()) {
 			throw new PayloadTooLargeException("Bundle.entry: " + r4.getEntry().size() + " entries, more than this server takes in one "
 					+ interaction.getCode() + " (yilian.limits.max-bundle-entries = " + settings.maxBundleEntries()
 					+ "); send them in several bundles");
+		}
+	}
+
+	private boolean offsetWithinLimit(String offset) {
+		try {
+			long value = Long.parseLong(offset.trim());
+			return value >= 0 && value <= settings.maxSearchOffset();
+		} catch (NumberFormatException e) {
+			return false;
 		}
 	}
 

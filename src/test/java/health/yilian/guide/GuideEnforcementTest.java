@@ -86,6 +86,14 @@ class GuideEnforcementTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void aResultThatLeavesOutItsCategoryIsStillHeldToTheLabProfile() {
+		assertRefused(asNew("Observation-potassium-wang-xiuying", org.hl7.fhir.r4.model.Observation.class, o -> {
+			o.getCategory().clear();
+			o.getValueQuantity().setValue(99).setCode(null).setSystem(null);
+		}), "yilian-lab-result");
+	}
+
+	@Test
 	void aMalformedResidentIdIsRefusedByItsRule() {
 		assertRefused(asNew("Patient-wang-xiuying", Patient.class, p -> p.getIdentifierFirstRep().setValue("51060319850612452")),
 				"yl-resident-id");

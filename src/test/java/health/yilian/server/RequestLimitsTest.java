@@ -58,6 +58,19 @@ class RequestLimitsTest extends FhirServerTestSupport {
 				.isEmpty();
 	}
 
+	@Test
+	void aHugeOffsetOrADecimalBeyondRangeIsA4xxNamingItNotA500() throws Exception {
+		HttpResponse<String> offset = send("GET", "/fhir/Patient?_offset=2147483647", null);
+		assertThat(offset.statusCode()).isEqualTo(400);
+		assertThat(offset.body()).contains("_offset").contains("yilian.limits.max-search-offset");
+
+		String infinite = fhirContext().newJsonParser().encodeResourceToString(example("Observation-potassium-wang-xiuying", org.hl7.fhir.r4.model.Observation.class))
+				.replaceFirst("\"value\":\\s*[0-9.]+", "\"value\":1e999");
+		HttpResponse<String> decimal = send("POST", "/fhir/Observation", infinite);
+		assertThat(decimal.statusCode()).as(decimal.body()).isEqualTo(422);
+		assertThat(decimal.body()).contains("yl-decimal-range").contains("Observation.value");
+	}
+
 	private static String patientWithNote(String text) {
 		Patient patient = example("Patient-wang-xiuying", Patient.class);
 		patient.getNameFirstRep().setText(text);
