@@ -51,6 +51,32 @@ class AuditTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void whoReceivedAPatientsReportsThroughRecognitionIsFoundUnderThePatient() throws Exception {
+		IGenericClient community = clientFor("chengbei-his", "chengbei-his-demo-secret");
+		community.operation().onType(org.hl7.fhir.r4.model.Patient.class).named("$recognizable")
+				.withParameter(org.hl7.fhir.r4.model.Parameters.class, "identifier",
+						new org.hl7.fhir.r4.model.StringType(RESIDENT_ID + "|510603198506124528"))
+				.andParameter("date", new org.hl7.fhir.r4.model.DateType("2026-11-09"))
+				.useHttpGet().returnResourceType(Bundle.class).execute();
+
+		assertThat(events("AuditEvent?patient=Patient/wang-xiuying&_count=100&_sort=-date")).anySatisfy(e -> {
+			assertThat(clients(e)).contains("chengbei-his");
+			assertThat(e.getEntity()).extracting(x -> x.getWhat().getReference()).contains("DiagnosticReport/lab-report-wang-xiuying");
+		});
+	}
+
+	@Test
+	void aSearchThatFindsNothingIsAuditedToo() throws Exception {
+		String probe = unique("无此人");
+		clientFor("deyang-his", "deyang-his-demo-secret").search().byUrl("Patient?name=" + probe).returnBundle(Bundle.class).execute();
+
+		assertThat(events("AuditEvent?outcome=0&_count=100&_sort=-date")).anySatisfy(e -> {
+			assertThat(clients(e)).contains("deyang-his");
+			assertThat(e.getEntityFirstRep().getDescription()).contains(java.net.URLEncoder.encode(probe, java.nio.charset.StandardCharsets.UTF_8).substring(0, 6));
+		});
+	}
+
+	@Test
 	void aRefusedTransactionLeavesNoTraceButItsAuditRecord() throws Exception {
 		IGenericClient lis = clientFor("deyang-lis", "deyang-lis-demo-secret");
 		DiagnosticReport report = labReport();
