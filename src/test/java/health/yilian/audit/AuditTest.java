@@ -66,11 +66,25 @@ class AuditTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void aRefusalNamingAResourceThatDoesNotExistIsStoredToo() throws Exception {
+		String missing = unique("no-such-patient-");
+		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		assertThatThrownBy(() -> clientFor("deyang-his", "deyang-his-demo-secret").read().resource(org.hl7.fhir.r4.model.Patient.class)
+				.withId(missing).execute()).isInstanceOf(BaseServerResponseException.class);
+
+		assertThat(events("AuditEvent?outcome=4&_lastUpdated=ge" + since + "&_count=200")).anySatisfy(e -> {
+			assertThat(clients(e)).contains("deyang-his");
+			assertThat(e.getEntityFirstRep().getWhat().getIdentifier().getValue()).isEqualTo("Patient/" + missing);
+		});
+	}
+
+	@Test
 	void aSearchThatFindsNothingIsAuditedToo() throws Exception {
 		String probe = unique("无此人");
+		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
 		clientFor("deyang-his", "deyang-his-demo-secret").search().byUrl("Patient?name=" + probe).returnBundle(Bundle.class).execute();
 
-		assertThat(events("AuditEvent?outcome=0&_count=100&_sort=-date")).anySatisfy(e -> {
+		assertThat(events("AuditEvent?outcome=0&_lastUpdated=ge" + since + "&_count=200")).anySatisfy(e -> {
 			assertThat(clients(e)).contains("deyang-his");
 			assertThat(e.getEntityFirstRep().getDescription()).contains(java.net.URLEncoder.encode(probe, java.nio.charset.StandardCharsets.UTF_8).substring(0, 6));
 		});

@@ -250,12 +250,9 @@ class FhirServerTest extends FhirServerTestSupport {
 		return patient;
 	}
 
+	/** A LIS's serum potassium result (the guide's example, a lab result as the lab profile wants it), of another value. */
 	static Observation potassium(double mmolPerLitre) {
-		Observation observation = new Observation();
-		observation.setStatus(Observation.ObservationStatus.FINAL);
-		observation.getCode().addCoding().setSystem("http://loinc.org").setCode("2823-3")
-				.setDisplay("Potassium [Moles/volume] in Serum or Plasma");
-		observation.getCode().setText("血清钾");
+		Observation observation = example("Observation-potassium-wang-xiuying", Observation.class);
 		observation.setValue(new Quantity().setValue(mmolPerLitre).setUnit("mmol/L")
 				.setSystem("http://unitsofmeasure.org").setCode("mmol/L"));
 		return observation;
