@@ -103,8 +103,11 @@ public class LoadGenerator {
 			int n = (i * 7919) % bundles;
 			String query = switch (i % 4) {
 				case 0 -> "Patient?identifier=" + enc(SID + "resident-id|" + residentId(seed, n));
-				case 1 -> "DiagnosticReport?subject.identifier=" + enc(SID + "resident-id|" + residentId(seed, n)) + "&_include=DiagnosticReport:result";
-				case 2 -> "Observation?code=" + enc("http://loinc.org|2823-3") + "&subject.identifier=" + enc(SID + "resident-id|" + residentId(seed, n));
+				// A patient's reports and results from the patient, not by a chain: the access policy refuses a member system's
+				// chains into records (they would select by what hidden records hold).
+				case 1 -> "Patient?identifier=" + enc(SID + "resident-id|" + residentId(seed, n)) + "&_revinclude=DiagnosticReport:subject"
+						+ "&_include:iterate=DiagnosticReport:result";
+				case 2 -> "DiagnosticReport?identifier=" + enc(SID + "lis-report/12510600452070001B|LIS-" + seed + "-" + n);
 				default -> "DiagnosticReport?_content=" + enc("肺结节") + "&_count=10";
 			};
 			long t0 = System.nanoTime();

@@ -83,7 +83,7 @@ public class RecognitionOperations implements YilianOperationProvider {
 			@OperationParam(name = "date") DateType date,
 			RequestDetails request) {
 		List<String> person = person(patient, identifier);
-		RecognitionEligibility.Evaluation evaluation = eligibility.on(ClockConfig.dayOrToday(date, clock), Optional.of(requester(request, requester)))
+		RecognitionEligibility.Evaluation evaluation = eligibility.on(day(request, date), Optional.of(requester(request, requester)))
 				.samePerson(person);
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
 		if (person.isEmpty()) {
@@ -109,7 +109,7 @@ public class RecognitionOperations implements YilianOperationProvider {
 			@OperationParam(name = "requester") StringType requester,
 			@OperationParam(name = "date") DateType date,
 			RequestDetails request) {
-		LocalDate day = ClockConfig.dayOrToday(date, clock);
+		LocalDate day = day(request, date);
 		DiagnosticReport report = daoRegistry.getResourceDao(DiagnosticReport.class).read(reportId, new SystemRequestDetails());
 		RecognitionEligibility.Verdict verdict = eligibility.on(day, Optional.of(requester(request, requester))).of(report);
 		if (!verdict.eligible() && !access.mayAskWhy(Caller.of(request), report)) {
@@ -149,6 +149,22 @@ public class RecognitionOperations implements YilianOperationProvider {
 		return bar < 0
 				? patientRecords.withIdentifier(PatientRecords.RESIDENT_ID, value)
 				: patientRecords.withIdentifier(value.substring(0, bar), value.substring(bar + 1));
+	}
+
+	/**
+	 * The day asked about. A member system asks about today: on another day a withdrawn consent, an ended membership
+	 * or a lapsed validity window would not count, and the answer would hand over what today's rules withhold. Auditors
+	 * and the operator ask about any day ("was it recognisable on the day it was presented?").
+	 */
+	private LocalDate day(RequestDetails request, DateType date) {
+		LocalDate today = ClockConfig.today(clock);
+		LocalDate asked = ClockConfig.dayOrToday(date, clock);
+		Optional<Caller> caller = Caller.of(request);
+		if (!asked.equals(today) && caller.isPresent() && AccessPolicy.narrowed(caller.get())) {
+			throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException("yl-recognition-today: " + caller.get().clientId()
+					+ " asks about today (" + today + "), not " + asked + "; leave date out (another day is for auditors)");
+		}
+		return asked;
 	}
 
 	/**

@@ -45,8 +45,8 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li>every interaction and operation as it arrives, each GET entry of a batch or transaction included
  *       ({@code SERVER_INCOMING_REQUEST_PRE_HANDLED}, which HAPI fires per entry): refused unless the policy names it,
- *       with the search parameters that could tell what a caller may not see ({@code _has}, chains from the
- *       directory into records) and the instance operations that would ({@code $validate}, {@code $meta});</li>
+ *       with the search parameters that could tell what a caller may not see ({@code _has} and chains into
+ *       records) and the instance operations that would ({@code $validate}, {@code $meta});</li>
  *   <li>every page of results: a page link answers only the client whose search made it;</li>
  *   <li>every resource written, created, updated, patched or deleted, by a plain request or a transaction entry,
  *       conditional or not ({@code STORAGE_PRESTORAGE_RESOURCE_*}, with the stored version and the new one);</li>
@@ -118,8 +118,9 @@ public class AccessEnforcement implements YilianInterceptor {
 	}
 
 	/**
-	 * {@code _has} into records and chains from the directory into records would answer whether a hidden record
-	 * exists ({@code Organization?_has:Patient:organization:name=王}); they are refused whatever the data.
+	 * {@code _has} through records and chains into records would answer what a hidden record holds
+	 * ({@code Organization?_has:Patient:organization:name=王}, {@code Task?patient.birthdate=…}); they are refused
+	 * whatever the data.
 	 */
 	private void checkSearchParameters(Caller caller, RequestDetails request) {
 		String type = request.getResourceName();
@@ -135,13 +136,19 @@ public class AccessEnforcement implements YilianInterceptor {
 				if (!name.startsWith(Constants.PARAM_HAS + ":")) {
 					throw AccessPolicy.forbidden("yl-has", name + ": a reverse chain inside a chain; search the type itself");
 				}
-			} else if (type != null && AccessPolicy.isPublic(type) && name.contains(".")) {
-				checkChainFromDirectory(caller, type, name);
+			} else if (type != null && name.contains(".")) {
+				checkChain(caller, type, name);
 			}
 		}
 	}
 
-	private void checkChainFromDirectory(Caller caller, String type, String name) {
+	/**
+	 * A chain selects records by what another record holds ({@code subject.birthdate=}, {@code focus:DiagnosticReport.result…}),
+	 * so through a record the caller may read it would tell what a record it may not read holds: a member system chains
+	 * only into the directory and the guide. It finds its own patient's results by the patient's id
+	 * ({@code Observation?subject=Patient/{id}&code=…}) or from the patient ({@code Patient?identifier=…&_revinclude=Observation:subject}).
+	 */
+	private void checkChain(Caller caller, String type, String name) {
 		String head = name.substring(0, name.indexOf('.'));
 		String[] modifier = head.split(":", 2);
 		List<String> targets;
@@ -154,7 +161,8 @@ public class AccessEnforcement implements YilianInterceptor {
 		}
 		if (!targets.stream().allMatch(AccessPolicy::isPublic)) {
 			throw AccessPolicy.forbidden("yl-chain", name + ": a chain from " + type + " into " + targets
-					+ " would tell which records exist that " + caller.clientId() + " may not read; search those records themselves");
+					+ " would select by what records hold that " + caller.clientId() + " may not read; search by the record's id "
+					+ "(e.g. subject=Patient/{id}) or from the record itself with _revinclude");
 		}
 	}
 

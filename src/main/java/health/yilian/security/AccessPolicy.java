@@ -64,9 +64,9 @@ import org.springframework.stereotype.Component;
  * resource (kind)                       a member system O reads                   a member system O writes
  * Organization, OrganizationAffiliation,
  *   PractitionerRole, Location … (DIRECTORY) every client                        its own contact details; its departments (partOf O);
- *                                                                                 the alliances it leads, never their lead; memberships
- *                                                                                 of the alliances it leads; never grade, licence,
- *                                                                                 active, partOf across hospitals, QC qualifications
+ *                                                                                 memberships of the alliances it leads; never grade,
+ *                                                                                 licence, active, partOf across hospitals, QC
+ *                                                                                 qualifications, alliances (the operator's registry)
  * Consent, brand grant                  every client                              the alliance's lead
  * Consent, sharing consent              the recording hospital                    a hospital holding its own record of the patient,
  *                                                                                 the patient consenting, the signed form referenced
@@ -467,12 +467,13 @@ public class AccessPolicy {
 				continue;
 			}
 			String value = info.getResourceReference().getReferenceElement().getValue();
-			if (value == null || value.startsWith("#") || value.startsWith("urn:") || value.contains("?") || value.contains("://")) {
+			if (value == null || value.startsWith("#") || value.startsWith("urn:") || value.contains("?")) {
 				continue;
 			}
+			// An absolute URL is taken for what it names here: HAPI stores one of this server's base as a local reference.
 			IdType target = new IdType(value).toUnqualifiedVersionless();
-			if (!target.hasResourceType() || !target.hasIdPart() || isPublic(target.getResourceType())
-					|| writtenInThisTransaction.test(target.getValue())) {
+			if (!target.hasResourceType() || !target.hasIdPart() || !daoRegistry.isResourceTypeSupported(target.getResourceType())
+					|| isPublic(target.getResourceType()) || writtenInThisTransaction.test(target.getValue())) {
 				continue;
 			}
 			boolean visible;
@@ -655,9 +656,10 @@ public class AccessPolicy {
 	}
 
 	/**
-	 * A hospital edits its own contact details and its departments, and the alliances it leads, but never what the
-	 * operator or a QC centre answers for: grade and licence, {@code active} of a hospital or an alliance, {@code partOf}
-	 * across hospitals, an alliance's lead, QC qualifications (no self-certification).
+	 * A hospital edits its own contact details and its departments, never what the operator or a QC centre answers
+	 * for: grade and licence, {@code active} of a hospital, {@code partOf} across hospitals, QC qualifications (no
+	 * self-certification), and alliances (the registry: their lead, members' policies and kind are the operator's; a
+	 * lead manages its alliance's memberships and brand grants, not its record).
 	 */
 	private void checkOrganization(Caller caller, Organization stored, Organization next) {
 		Organization any = next != null ? next : stored;
@@ -665,45 +667,43 @@ public class AccessPolicy {
 		if (stored != null && isDepartmentOf(caller, stored) || stored == null && next != null && isDepartmentOf(caller, next)) {
 			for (Organization version : versions(stored, next)) {
 				require(caller, isDepartmentOf(caller, version), "Organization.partOf",
-						"a hospital's department is part of that hospital; moving one into another hospital is the operator's");
+						"a hospital's department is part of that hospital and is not an alliance; moving one into another hospital, "
+								+ "or registering an alliance, is the operator's");
 			}
 			require(caller, stored == null || next == null ? !any.hasExtension(QcStanding.QUALIFICATION) && grades(any).isEmpty()
 					: qualifications(stored).equals(qualifications(next)) && grades(stored).equals(grades(next)), "Organization.extension",
 					"QC qualifications come from the QC centre that issued them and grades from the operator, never from the hospital itself");
 			return;
 		}
-		require(caller, stored != null && next != null, "Organization",
-				"hospitals and alliances are registered and removed by the operator; a hospital creates and deletes only its own departments");
-		if (caller.actsFor(id)) {
-			require(caller, sameExcept(stored, next, o -> {
-				o.setTelecom(null);
-				o.setAddress(null);
-				o.setContact(null);
-				o.setAlias(null);
-			}), "Organization", "a hospital changes its own contact details (telecom, address, contact, alias); grade, licence, name, active, "
-					+ "partOf and QC qualifications are the operator's and the QC centres'");
-			return;
-		}
-		boolean led = Memberships.leadOf(stored).map(caller::actsFor).orElse(false);
-		require(caller, led, "Organization", "a hospital maintains its own Organization, its departments and the alliances it leads");
-		require(caller, Memberships.leadOf(next).equals(Memberships.leadOf(stored)) && stored.getActive() == next.getActive()
-						&& sameCodings(stored, next), "Organization.extension",
-				"an alliance's lead, its kind and whether it is active (dissolution) are the operator's to change");
+		require(caller, stored != null && next != null && caller.actsFor(id), "Organization",
+				"a hospital maintains its own Organization and its departments; hospitals and alliances are registered, changed and "
+						+ "removed by the operator");
+		require(caller, sameExcept(stored, next, o -> {
+			o.setTelecom(null);
+			o.setAddress(null);
+			o.setContact(null);
+			o.setAlias(null);
+		}), "Organization", "a hospital changes its own contact details (telecom, address, contact, alias); grade, licence, name, active, "
+				+ "partOf and QC qualifications are the operator's and the QC centres'");
 	}
 
+	/** Part of the caller's hospital, not graded, and not an alliance in disguise (kind or any of an alliance's settings). */
 	private boolean isDepartmentOf(Caller caller, Organization organization) {
-		return organization.hasPartOf() && grades(organization).isEmpty()
+		boolean allianceLike = organization.getType().stream().flatMap(t -> t.getCoding().stream())
+				.anyMatch(c -> ORGANIZATION_KIND.equals(c.getSystem()) && "alliance".equals(c.getCode()))
+				|| organization.getExtension().stream().anyMatch(e -> e.getUrl() != null && ALLIANCE_SETTINGS.contains(e.getUrl()));
+		return !allianceLike && organization.hasPartOf() && grades(organization).isEmpty()
 				&& caller.actsForAnyOf(roll.partOfChain(organization.getPartOf().getReference()));
 	}
+
+	private static final String ORGANIZATION_KIND = "https://yilian.health/fhir/CodeSystem/yilian-organization-kind";
+	private static final Set<String> ALLIANCE_SETTINGS = Set.of(Memberships.LEAD_HOSPITAL,
+			"https://yilian.health/fhir/StructureDefinition/yilian-green-channel-acceptance-hours",
+			"https://yilian.health/fhir/StructureDefinition/yilian-recognition-policy", SharingConsents.POLICY);
 
 	private static List<String> grades(Organization organization) {
 		return organization.getType().stream().flatMap(t -> t.getCoding().stream())
 				.filter(c -> health.yilian.membership.HospitalLevels.GRADES.equals(c.getSystem())).map(Coding::getCode).toList();
-	}
-
-	private static boolean sameCodings(Organization a, Organization b) {
-		return a.getType().size() == b.getType().size() && Stream.iterate(0, i -> i < a.getType().size(), i -> i + 1)
-				.allMatch(i -> a.getType().get(i).equalsDeep(b.getType().get(i)));
 	}
 
 	private static List<String> qualifications(Organization organization) {

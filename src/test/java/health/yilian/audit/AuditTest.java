@@ -53,10 +53,10 @@ class AuditTest extends FhirServerTestSupport {
 	@Test
 	void whoReceivedAPatientsReportsThroughRecognitionIsFoundUnderThePatient() throws Exception {
 		IGenericClient community = clientFor("chengbei-his", "chengbei-his-demo-secret");
+		clock.setDay(java.time.LocalDate.of(2026, 11, 9)); // the day after the report, while its items are valid
 		community.operation().onType(org.hl7.fhir.r4.model.Patient.class).named("$recognizable")
 				.withParameter(org.hl7.fhir.r4.model.Parameters.class, "identifier",
 						new org.hl7.fhir.r4.model.StringType(RESIDENT_ID + "|510603198506124528"))
-				.andParameter("date", new org.hl7.fhir.r4.model.DateType("2026-11-09"))
 				.useHttpGet().returnResourceType(Bundle.class).execute();
 
 		assertThat(events("AuditEvent?patient=Patient/wang-xiuying&_count=100&_sort=-date")).anySatisfy(e -> {

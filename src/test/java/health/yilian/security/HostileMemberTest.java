@@ -430,6 +430,50 @@ class HostileMemberTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void aChainFromAnOwnRecordIntoAHiddenOneIsRefusedWhateverTheData() throws Exception {
+		// 城北's own referral names 德阳's record of 王秀英 as its subject: a chain through it would read that record.
+		for (String chain : List.of("/fhir/ServiceRequest?_id=referral-up-wang-xiuying&subject:Patient.identifier=" + DEYANG_MRN + "%7CDY2024000381",
+				"/fhir/Task?_id=referral-task-wang-xiuying&patient.birthdate=1985-06-12",
+				"/fhir/Task?focus:DiagnosticReport.result:Observation.code-value-quantity=http://loinc.org%7C2823-3%24ge4.1")) {
+			HttpResponse<String> response = as("chengbei-his", "GET", chain);
+			assertThat(response.statusCode()).as(chain).isEqualTo(403);
+			assertThat(response.body()).contains("yl-chain");
+		}
+	}
+
+	@Test
+	void aMemberAsksAboutRecognitionTodayOnly() throws Exception {
+		String query = "/fhir/Patient/$recognizable?identifier=" + URLEncoder.encode(RESIDENT_ID + "|510603198506124528", StandardCharsets.UTF_8);
+		assertThat(as("chengbei-his", "GET", query + "&date=2026-11-12").statusCode()).isEqualTo(403);
+		assertThat(as("chengbei-his", "GET", "/fhir/" + LAB_REPORT + "/$recognition?date=2026-11-12").statusCode()).isEqualTo(403);
+		assertThat(as("commission-auditor", "GET", query + "&date=2026-11-12&requester=Organization/chengbei-community-health-centre").statusCode())
+				.isEqualTo(200);
+	}
+
+	@Test
+	void aHospitalCannotRegisterAnAllianceAsItsDepartmentNorChangeTheAllianceItLeads() throws Exception {
+		Organization disguised = example("Organization-deyang-city-medical-group", Organization.class);
+		disguised.getIdentifier().clear();
+		disguised.setName("德阳伪联盟").setPartOf(new Reference("Organization/deyang-peoples-hospital"));
+		Organization group = fhir.read().resource(Organization.class).withId("Organization/deyang-city-medical-group").execute();
+		group.setPartOf(new Reference("Organization/deyang-peoples-hospital"));
+		group.addExtension(fhir.read().resource(Organization.class).withId("Organization/deyang-peoples-hospital-lab").execute()
+				.getExtensionsByUrl(health.yilian.quality.QcStanding.QUALIFICATION).get(0).copy());
+
+		assertThat(as("deyang-his", "POST", "/fhir/Organization", json(disguised)).statusCode()).isEqualTo(403);
+		assertThat(as("deyang-his", "PUT", "/fhir/Organization/deyang-city-medical-group", json(group)).statusCode()).isEqualTo(403);
+	}
+
+	@Test
+	void anAbsoluteReferenceToAHiddenRecordIsRefusedAsARelativeOneIs() throws Exception {
+		Patient linked = patient("郑美玲", newResidentId(), SID + "mrn/12510603MB1500003D");
+		linked.addLink().setType(Patient.LinkType.SEEALSO).setOther(new Reference(baseUrl() + "/" + WANG));
+		HttpResponse<String> response = as("chengbei-his", "POST", "/fhir/Patient", json(linked));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+		assertThat(response.body()).contains("yl-reference");
+	}
+
+	@Test
 	void everyInteractionAndOperationTheServerOffersIsNamedByThePolicy() throws Exception {
 		org.hl7.fhir.r4.model.CapabilityStatement statement = fhirContext().newJsonParser().parseResource(
 				org.hl7.fhir.r4.model.CapabilityStatement.class, as("deyang-lis", "GET", "/fhir/metadata").body());
