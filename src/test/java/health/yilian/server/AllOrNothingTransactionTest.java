@@ -49,6 +49,14 @@ class AllOrNothingTransactionTest extends FhirServerTestSupport {
 		lab.setSubject(new Reference(patient));
 		lab.setResult(List.of(new Reference(result)));
 		report = fhir.create().resource(lab).execute().getId().toUnqualifiedVersionless().getValue();
+		// The fixture is in place when the report is found by its result (the link a delete of the result conflicts with).
+		for (int i = 0; i < 50 && fhir.search().byUrl("DiagnosticReport?result=" + result).returnBundle(Bundle.class).execute().getEntry().isEmpty(); i++) {
+			try {
+				Thread.sleep(100);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 	@ParameterizedTest(name = "{0} as the {1} entry → {2}")
