@@ -79,6 +79,24 @@ class AuditTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void aResultItsReportStillNamesCannotBeDeletedThoughAuditEventsNameItToo() throws Exception {
+		IGenericClient lis = clientFor("deyang-lis", "deyang-lis-demo-secret");
+		String result = lis.create().resource(example("Observation-potassium-wang-xiuying", org.hl7.fhir.r4.model.Observation.class))
+				.execute().getId().toUnqualifiedVersionless().getValue();
+		for (int i = 0; i < 3; i++) {
+			lis.read().resource(org.hl7.fhir.r4.model.Observation.class).withUrl(result).execute();
+		}
+		assertThat(events("AuditEvent?entity=" + result)).isNotEmpty(); // the audit events, older than the report's link
+		DiagnosticReport report = labReport();
+		report.setResult(List.of(new Reference(result)));
+		lis.create().resource(report).execute();
+
+		assertThatThrownBy(() -> lis.delete().resourceById(new org.hl7.fhir.r4.model.IdType(result)).execute())
+				.isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException.class);
+		assertThat(lis.read().resource(org.hl7.fhir.r4.model.Observation.class).withUrl(result).execute()).isNotNull();
+	}
+
+	@Test
 	void aSearchThatFindsNothingIsAuditedToo() throws Exception {
 		String probe = unique("无此人");
 		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
