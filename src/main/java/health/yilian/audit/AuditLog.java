@@ -29,12 +29,23 @@ public class AuditLog implements IBalpAuditEventSink {
 		if (event.getAction() == AuditEvent.AuditEventAction.D) {
 			nameTheDeletedByIdentifier(event);
 		}
-		outbox.append(event);
+		outbox.append(describeContained(event));
 	}
 
 	/** On its own: for a refusal, whose request's own transaction has been rolled back. */
 	public void recordOnItsOwn(AuditEvent event) {
-		outbox.appendOnItsOwn(event);
+		outbox.appendOnItsOwn(describeContained(event));
+	}
+
+	/**
+	 * A resource contained in another (a result's {@code subject} {@code #newborn}) has no id of its own outside it, and a
+	 * reference {@code #newborn} in the event would point at nothing the event contains, which HAPI refuses to encode
+	 * (HAPI-2724: the write it audits failed with it). The event names it in words; the containing resource is its entity.
+	 */
+	private static AuditEvent describeContained(AuditEvent event) {
+		event.getEntity().stream().filter(e -> e.getWhat().hasReference() && e.getWhat().getReference().startsWith("#"))
+				.forEach(e -> e.setWhat(new org.hl7.fhir.r4.model.Reference().setDisplay("contained resource " + e.getWhat().getReference())));
+		return event;
 	}
 
 	/**

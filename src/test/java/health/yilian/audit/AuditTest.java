@@ -97,6 +97,25 @@ class AuditTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void aResultAboutAContainedPatientIsStoredAndAudited() throws Exception {
+		org.hl7.fhir.r4.model.Observation result = example("Observation-potassium-wang-xiuying", org.hl7.fhir.r4.model.Observation.class);
+		org.hl7.fhir.r4.model.Patient newborn = example("Patient-wang-xiuying", org.hl7.fhir.r4.model.Patient.class);
+		newborn.setId("newborn");
+		newborn.getIdentifier().clear();
+		newborn.addIdentifier().setSystem("https://yilian.health/fhir/sid/mrn/12510600452070001B").setValue(unique("DY-NB-"));
+		newborn.getNameFirstRep().setText("王秀英之子").setFamily("王").setGiven(List.of());
+		result.addContained(newborn);
+		result.setSubject(new Reference("#newborn"));
+
+		java.net.http.HttpResponse<String> response = send("POST", "/fhir/Observation", fhirContext().newJsonParser().encodeResourceToString(result),
+				"Authorization", "Bearer " + token("deyang-lis", "deyang-lis-demo-secret"));
+
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+		assertThat(events("AuditEvent?entity=" + new org.hl7.fhir.r4.model.IdType(response.headers().firstValue("Location").orElseThrow())
+				.toUnqualifiedVersionless().getValue())).isNotEmpty();
+	}
+
+	@Test
 	void aSearchThatFindsNothingIsAuditedToo() throws Exception {
 		String probe = unique("无此人");
 		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
