@@ -112,41 +112,48 @@ public class AccessPolicy {
 	private static final Set<RestOperationTypeEnum> WRITES = Set.of(RestOperationTypeEnum.CREATE, RestOperationTypeEnum.UPDATE,
 			RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
 
+	private static final Set<SecurityProperties.Role> EVERY_CLIENT = Set.of(SecurityProperties.Role.values());
+	private static final Set<SecurityProperties.Role> MEMBERS_AUDITORS_OPERATOR =
+			Set.of(SecurityProperties.Role.SYSTEM, SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR);
+	private static final Set<SecurityProperties.Role> AUDITORS_OPERATOR = Set.of(SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR);
+	private static final Set<SecurityProperties.Role> AUDITORS = Set.of(SecurityProperties.Role.AUDITOR);
+	private static final Set<SecurityProperties.Role> OPERATOR = Set.of(SecurityProperties.Role.OPERATOR);
+
 	/** The operations the server offers, and who may call each; an operation not listed here is refused to everyone. */
 	private static final Map<String, Set<SecurityProperties.Role>> OPERATIONS = Map.ofEntries(
 			// Of an instance, only one the caller may read (AccessEnforcement answers any other as absent).
-			Map.entry("$validate", Set.of(SecurityProperties.Role.values())),
-			Map.entry("$meta", Set.of(SecurityProperties.Role.values())),
-			Map.entry("$brand-check", Set.of(SecurityProperties.Role.values())),
-			Map.entry("$expand", Set.of(SecurityProperties.Role.values())),
-			Map.entry("$lookup", Set.of(SecurityProperties.Role.values())),
-			Map.entry("$validate-code", Set.of(SecurityProperties.Role.values())),
-			Map.entry("$subsumes", Set.of(SecurityProperties.Role.values())),
-			Map.entry("$translate", Set.of(SecurityProperties.Role.values())),
-			Map.entry("$snapshot", Set.of(SecurityProperties.Role.values())),
-			// Act for the caller's own organisation (checkActsAs); auditors and the operator for any.
-			Map.entry("$recognizable", Set.of(SecurityProperties.Role.SYSTEM, SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
-			Map.entry("$recognition", Set.of(SecurityProperties.Role.SYSTEM, SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
-			Map.entry("$recognition-rate", Set.of(SecurityProperties.Role.SYSTEM, SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
+			Map.entry("$validate", EVERY_CLIENT),
+			Map.entry("$meta", EVERY_CLIENT),
+			Map.entry("$brand-check", EVERY_CLIENT),
+			Map.entry("$expand", EVERY_CLIENT),
+			Map.entry("$lookup", EVERY_CLIENT),
+			Map.entry("$validate-code", EVERY_CLIENT),
+			Map.entry("$subsumes", EVERY_CLIENT),
+			Map.entry("$translate", EVERY_CLIENT),
+			Map.entry("$snapshot", EVERY_CLIENT),
+			// Act for the caller's own organisation (actingFor); auditors and the operator for any.
+			Map.entry("$recognizable", MEMBERS_AUDITORS_OPERATOR),
+			Map.entry("$recognition", MEMBERS_AUDITORS_OPERATOR),
+			Map.entry("$recognition-rate", MEMBERS_AUDITORS_OPERATOR),
 			// Answers only what the caller may read (ReadNarrowing).
-			Map.entry("$everything", Set.of(SecurityProperties.Role.SYSTEM, SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
-			Map.entry("$lastn", Set.of(SecurityProperties.Role.SYSTEM, SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
-			Map.entry("$document", Set.of(SecurityProperties.Role.AUDITOR, SecurityProperties.Role.OPERATOR)),
-			Map.entry("$export", Set.of(SecurityProperties.Role.AUDITOR)),
+			Map.entry("$everything", MEMBERS_AUDITORS_OPERATOR),
+			Map.entry("$lastn", MEMBERS_AUDITORS_OPERATOR),
+			Map.entry("$document", AUDITORS_OPERATOR),
+			Map.entry("$export", AUDITORS),
 			// Maintenance and repairs.
-			Map.entry("$invalidate-expansion", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$hapi.fhir.merge", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$hapi.fhir.undo-merge", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$hapi.fhir.replace-references", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$hapi.fhir.undo-replace-references", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$reindex", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$mark-all-resources-for-reindexing", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$perform-reindexing-pass", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$reindex-terminology", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$expunge", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$get-resource-counts", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$meta-add", Set.of(SecurityProperties.Role.OPERATOR)),
-			Map.entry("$meta-delete", Set.of(SecurityProperties.Role.OPERATOR)));
+			Map.entry("$invalidate-expansion", OPERATOR),
+			Map.entry("$hapi.fhir.merge", OPERATOR),
+			Map.entry("$hapi.fhir.undo-merge", OPERATOR),
+			Map.entry("$hapi.fhir.replace-references", OPERATOR),
+			Map.entry("$hapi.fhir.undo-replace-references", OPERATOR),
+			Map.entry("$reindex", OPERATOR),
+			Map.entry("$mark-all-resources-for-reindexing", OPERATOR),
+			Map.entry("$perform-reindexing-pass", OPERATOR),
+			Map.entry("$reindex-terminology", OPERATOR),
+			Map.entry("$expunge", OPERATOR),
+			Map.entry("$get-resource-counts", OPERATOR),
+			Map.entry("$meta-add", OPERATOR),
+			Map.entry("$meta-delete", OPERATOR));
 
 	/**
 	 * Operations that apply the alliance's rules to what they disclose themselves: recognition hands over other
