@@ -115,6 +115,7 @@ Context: DiagnosticReport
 * extension[scope] ^short = "The alliance in which it is recognised"
 * extension[item].value[x] only Coding
 * extension[valid-until].value[x] only dateTime
+* extension[valid-until] ^short = "Effective time + the item's validity-days × 24 h; at this instant the result is no longer recognisable"
 
 Extension: YilianQcStandingAtIssue
 Id: yilian-qc-standing

@@ -299,7 +299,7 @@ Description: "Items whose results alliance members recognise when quality contro
 * ^property[0].description = "Discipline (yilian-recognition-discipline)"
 * ^property[0].type = #code
 * ^property[1].code = #validity-days
-* ^property[1].description = "Days a result stays recognisable after its effective time"
+* ^property[1].description = "Days a result stays recognisable, counted in instants: from its effective time to effective time + days × 24 h (valid-until), not to the end of that day"
 * ^property[1].type = #integer
 * #K "血清钾" "Potassium"
   * ^property[0].code = #discipline

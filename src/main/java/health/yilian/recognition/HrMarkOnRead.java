@@ -5,10 +5,8 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import health.yilian.server.ClockConfig;
 import health.yilian.server.YilianInterceptor;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -18,7 +16,7 @@ import org.hl7.fhir.r4.model.StringType;
 import org.springframework.stereotype.Component;
 
 /**
- * Every report a client reads (read, vread, search, _include, history) carries its HR mark when it has one today:
+ * Every report a client reads (read, vread, search, _include, history) carries its HR mark when it has one at that instant:
  * the {@code yilian-recognition} extension, computed at that moment, since a QC posting, a membership's end or the
  * passing of the validity window change it without any write to the report. Who may rely on it is answered per
  * requester by {@code $recognition} and {@code $recognizable}.
@@ -45,7 +43,7 @@ public class HrMarkOnRead implements YilianInterceptor {
 		for (IBaseResource resource : shown) {
 			if (resource instanceof DiagnosticReport report) {
 				if (evaluation == null) {
-					evaluation = eligibility.on(ClockConfig.today(clock), Optional.empty());
+					evaluation = eligibility.at(clock.instant(), Optional.empty());
 				}
 				mark(report, evaluation.of(report));
 			}

@@ -7,6 +7,8 @@ import health.yilian.membership.PartOf;
 import health.yilian.quality.QcStanding;
 import health.yilian.sharing.PatientRecords;
 import health.yilian.sharing.SharingConsents;
+import health.yilian.server.ClockConfig;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Calendar;
@@ -30,7 +32,9 @@ import org.springframework.stereotype.Component;
  *   <li>{@code not-final}: the report is final, amended or corrected;</li>
  *   <li>{@code not-catalogued}: its item is in the recognition catalogue;</li>
  *   <li>{@code qc-not-passed}: the performer held a passing QC qualification for the item on the report's date;</li>
- *   <li>{@code expired}: the item's validity window, counted from the effective time, has not run out;</li>
+ *   <li>{@code expired}: the item's validity window has not run out: it is counted in instants, from the effective time
+ *       to {@code valid-until} = effective time + the catalogue's {@code validity-days} × 24 h, which is expired
+ *       (the HR mark, {@code $recognition} and {@code valid-until} agree at every instant);</li>
  *   <li>{@code requester-not-member}: the requester is an active member of some alliance on the evaluation day;</li>
  *   <li>{@code performer-not-member}: the performer was an active member, on the report's date, of an alliance the
  *       requester belongs to;</li>
@@ -82,23 +86,27 @@ public class RecognitionEligibility {
 	}
 
 	/**
-	 * An evaluation for one requester ({@code Organization/{id}}; empty: the report's own HR mark) on one day. It
+	 * An evaluation for one requester ({@code Organization/{id}}; empty: the report's own HR mark) at one instant: the
+	 * validity window is counted to the instant, memberships, consents and the requester's standing by that instant's
+	 * day in China. It
 	 * remembers the person's records and the sharing answers it has found, so one evaluation serves every report of
 	 * a patient; organisations and memberships come from the {@link MemberRoll}.
 	 */
-	public Evaluation on(LocalDate day, Optional<String> requester) {
-		return new Evaluation(day, requester);
+	public Evaluation at(Instant instant, Optional<String> requester) {
+		return new Evaluation(instant, requester);
 	}
 
 	public final class Evaluation {
 
+		private final Instant instant;
 		private final LocalDate day;
 		private final Optional<String> requester;
 		private final Map<String, List<String>> personOf = new HashMap<>();
 		private final Map<String, Boolean> sharingPermitted = new HashMap<>();
 
-		private Evaluation(LocalDate day, Optional<String> requester) {
-			this.day = day;
+		private Evaluation(Instant instant, Optional<String> requester) {
+			this.instant = instant;
+			this.day = instant.atZone(ClockConfig.CHINA).toLocalDate();
 			this.requester = requester;
 		}
 
@@ -127,7 +135,7 @@ public class RecognitionEligibility {
 					failures.add(new Reason("qc-not-passed", name(performer) + " 于 " + reportDay + " 的「" + item.get().getDisplay()
 							+ "」质控结果：" + standing.orElse("无") + " / no passing QC qualification for " + code + " on " + reportDay));
 				}
-				if (Memberships.day(validUntil.get()).map(day::isAfter).orElse(false)) {
+				if (validUntil.get().getValue() != null && !instant.isBefore(validUntil.get().getValue().toInstant())) {
 					failures.add(new Reason("expired", "有效期至 " + validUntil.get().getValueAsString() + "（" + catalogue.validityDays(code)
 							+ " 天）/ the validity window ended"));
 				}

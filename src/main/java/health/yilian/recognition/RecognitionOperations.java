@@ -15,10 +15,12 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import health.yilian.membership.MemberRoll;
 import health.yilian.security.AccessPolicy;
 import health.yilian.security.Caller;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import health.yilian.server.ClockConfig;
 import health.yilian.server.YilianOperationProvider;
 import health.yilian.sharing.PatientRecords;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,7 +30,7 @@ import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
@@ -80,10 +82,10 @@ public class RecognitionOperations implements YilianOperationProvider {
 			@OperationParam(name = "identifier") StringType identifier,
 			@OperationParam(name = "requester") StringType requester,
 			@OperationParam(name = "code") StringType code,
-			@OperationParam(name = "date") DateType date,
+			@OperationParam(name = "date") DateTimeType date,
 			RequestDetails request) {
 		List<String> person = person(patient, identifier);
-		RecognitionEligibility.Evaluation evaluation = eligibility.on(day(request, date), Optional.of(requester(request, requester)))
+		RecognitionEligibility.Evaluation evaluation = eligibility.at(instant(request, date), Optional.of(requester(request, requester)))
 				.samePerson(person);
 		Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
 		if (person.isEmpty()) {
@@ -107,11 +109,11 @@ public class RecognitionOperations implements YilianOperationProvider {
 	public Parameters recognition(
 			@IdParam IdType reportId,
 			@OperationParam(name = "requester") StringType requester,
-			@OperationParam(name = "date") DateType date,
+			@OperationParam(name = "date") DateTimeType date,
 			RequestDetails request) {
-		LocalDate day = day(request, date);
+		Instant instant = instant(request, date);
 		DiagnosticReport report = daoRegistry.getResourceDao(DiagnosticReport.class).read(reportId, new SystemRequestDetails());
-		RecognitionEligibility.Verdict verdict = eligibility.on(day, Optional.of(requester(request, requester))).of(report);
+		RecognitionEligibility.Verdict verdict = eligibility.at(instant, Optional.of(requester(request, requester))).of(report);
 		if (!verdict.eligible() && !access.mayAskWhy(Caller.of(request), report)) {
 			// Why another hospital's report is not shared is the auditors', the operator's and its own hospital's to know;
 			// to anyone else it answers as a report that does not exist.
@@ -130,7 +132,8 @@ public class RecognitionOperations implements YilianOperationProvider {
 			answer.addParameter().setName("scope").setValue(new Reference(r.alliance().getIdElement().toUnqualifiedVersionless()).setDisplay(r.alliance().getName()));
 			answer.addParameter().setName("item").setValue(r.item());
 		});
-		answer.addParameter().setName("date").setValue(new DateType(day.toString()));
+		answer.addParameter().setName("date").setValue(new DateTimeType(java.util.Date.from(instant), TemporalPrecisionEnum.SECOND,
+				java.util.TimeZone.getTimeZone(ClockConfig.CHINA)));
 		return answer;
 	}
 
@@ -152,17 +155,22 @@ public class RecognitionOperations implements YilianOperationProvider {
 	}
 
 	/**
-	 * The day asked about. A member system asks about today: on another day a withdrawn consent, an ended membership
-	 * or a lapsed validity window would not count, and the answer would hand over what today's rules withhold. Auditors
-	 * and the operator ask about any day ("was it recognisable on the day it was presented?").
+	 * The instant asked about. A member system asks about now: at another time a withdrawn consent, an ended
+	 * membership or a lapsed validity window would not count, and the answer would hand over what today's rules
+	 * withhold (so its {@code date}, if any, must be today, and the answer is about now). Auditors and the operator ask
+	 * about any day or instant ("was it recognisable when it was presented?"): a day means its start in China.
 	 */
-	private LocalDate day(RequestDetails request, DateType date) {
-		LocalDate today = ClockConfig.today(clock);
-		LocalDate asked = ClockConfig.dayOrToday(date, clock);
+	private Instant instant(RequestDetails request, DateTimeType date) {
+		Instant asked = ClockConfig.instantOrNow(date, clock);
 		Optional<Caller> caller = Caller.of(request);
-		if (!asked.equals(today) && caller.isPresent() && AccessPolicy.narrowed(caller.get())) {
-			throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException("yl-recognition-today: " + caller.get().clientId()
-					+ " asks about today (" + today + "), not " + asked + "; leave date out (another day is for auditors)");
+		if (caller.isPresent() && AccessPolicy.narrowed(caller.get())) {
+			LocalDate today = ClockConfig.today(clock);
+			LocalDate day = asked.atZone(ClockConfig.CHINA).toLocalDate();
+			if (!day.equals(today)) {
+				throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException("yl-recognition-today: " + caller.get().clientId()
+						+ " asks about now (" + today + "), not " + day + "; leave date out (another day is for auditors)");
+			}
+			return clock.instant();
 		}
 		return asked;
 	}

@@ -42,10 +42,11 @@ public class RequestLimits implements YilianInterceptor {
 	 *     its PDF a few MB)
 	 * @param maxBundleEntries the most entries of one batch or transaction
 	 * @param maxSearchOffset the largest {@code _offset} of a search (beyond it, follow the paging links)
+	 * @param maxStringLength the longest string value in characters, attachment data excepted ({@link RequestDecoding})
 	 */
 	@ConfigurationProperties("yilian.limits")
 	public record Settings(@DefaultValue("8MB") DataSize maxRequestBody, @DefaultValue("1000") int maxBundleEntries,
-			@DefaultValue("10000") int maxSearchOffset) {}
+			@DefaultValue("10000") int maxSearchOffset, @DefaultValue("1048576") int maxStringLength) {}
 
 	private final Settings settings;
 

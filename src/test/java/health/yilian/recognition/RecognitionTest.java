@@ -113,10 +113,36 @@ class RecognitionTest extends FhirServerTestSupport {
 	void everyReadShowsTheHrMarkOnlyWhileTheResultIsValid() {
 		String report = labReport(lab, POTASSIUM, "2026-11-10T08:00:00+08:00", "final");
 
-		clock.setDay(LocalDate.of(2026, 11, 17));
+		clock.setDay(LocalDate.of(2026, 11, 16));
 		assertThat(hrMark(fhir.read().resource(DiagnosticReport.class).withUrl(report).execute())).isEqualTo("绵竹市城市医疗集团HR");
 		clock.setDay(LocalDate.of(2026, 11, 18));
 		assertThat(hrMark(fhir.read().resource(DiagnosticReport.class).withUrl(report).execute())).isNull();
+	}
+
+	/** valid-until 00:58 on the 17th: the mark, $recognition and $recognizable say the same at 00:57 and at 01:58. */
+	@Test
+	void theValidityWindowIsCountedToTheInstantOnEveryPath() {
+		String report = labReport(lab, POTASSIUM, "2026-11-10T00:58:00+08:00", "final");
+		try {
+			clock.set(java.time.OffsetDateTime.parse("2026-11-17T00:57:00+08:00").toInstant());
+			Parameters before = recognition(report, community, null);
+			assertThat(bool(before, "eligible")).isTrue();
+			assertThat(before.getParameter("valid-until").getValue().primitiveValue()).isEqualTo("2026-11-17T00:58:00+08:00");
+			assertThat(hrMark(fhir.read().resource(DiagnosticReport.class).withUrl(report).execute())).isEqualTo("绵竹市城市医疗集团HR");
+			assertThat(recognizable(community, null).getTotal()).isEqualTo(1);
+
+			clock.set(java.time.OffsetDateTime.parse("2026-11-17T01:58:00+08:00").toInstant());
+			Parameters after = recognition(report, community, null);
+			assertThat(bool(after, "eligible")).isFalse();
+			assertThat(reasons(after)).containsExactly("expired");
+			assertThat(hrMark(fhir.read().resource(DiagnosticReport.class).withUrl(report).execute())).isNull();
+			assertThat(recognizable(community, null).getEntry()).isEmpty();
+			// An auditor asking about the day (its start) or an instant gets the answer of that instant.
+			assertThat(bool(recognition(report, community, "2026-11-17"), "eligible")).isTrue();
+			assertThat(bool(recognition(report, community, "2026-11-17T00:58:00+08:00"), "eligible")).isFalse();
+		} finally {
+			clock.reset();
+		}
 	}
 
 	@Test
@@ -358,18 +384,24 @@ class RecognitionTest extends FhirServerTestSupport {
 		fhir.create().resource(task).execute();
 	}
 
+	/** {@code date}: a day, a time, or null (now). */
 	private Parameters recognition(String report, String requester, String date) {
-		return fhir.operation().onInstance(new IdType(report)).named("$recognition")
-				.withParameter(Parameters.class, "requester", new StringType(requester))
-				.andParameter("date", new DateType(date))
-				.useHttpGet().execute();
+		Parameters in = new Parameters();
+		in.addParameter("requester", new StringType(requester));
+		if (date != null) {
+			in.addParameter("date", new DateTimeType(date));
+		}
+		return fhir.operation().onInstance(new IdType(report)).named("$recognition").withParameters(in).useHttpGet().execute();
 	}
 
 	private Bundle recognizable(String requester, String date) {
-		return fhir.operation().onType(Patient.class).named("$recognizable")
-				.withParameter(Parameters.class, "identifier", new StringType(RESIDENT_ID + "|" + residentId))
-				.andParameter("requester", new StringType(requester))
-				.andParameter("date", new DateType(date))
+		Parameters in = new Parameters();
+		in.addParameter("identifier", new StringType(RESIDENT_ID + "|" + residentId));
+		in.addParameter("requester", new StringType(requester));
+		if (date != null) {
+			in.addParameter("date", new DateTimeType(date));
+		}
+		return fhir.operation().onType(Patient.class).named("$recognizable").withParameters(in)
 				.useHttpGet().returnResourceType(Bundle.class).execute();
 	}
 

@@ -25,6 +25,11 @@ public class TestClock extends Clock {
 		now.set(day.atTime(10, 0).atZone(ClockConfig.CHINA).toInstant());
 	}
 
+	/** An instant, for rules counted to the minute (a validity window ends at its effective time's hour). */
+	public void set(Instant instant) {
+		now.set(instant);
+	}
+
 	public void reset() {
 		setDay(TODAY);
 	}

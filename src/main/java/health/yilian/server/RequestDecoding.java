@@ -1,0 +1,166 @@
+package health.yilian.server;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.PayloadTooLargeException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import org.springframework.stereotype.Component;
+
+/**
+ * A request body is FHIR text before HAPI parses it: bytes that are not valid in the declared character set (UTF-8
+ * unless the Content-Type says otherwise) are refused with the byte where they break, where the servlet's decoder
+ * would have stored U+FFFD in their place (王秀英 sent as GB18030 and labelled UTF-8 was read back as mojibake); a JSON
+ * object naming a key twice is refused (HAPI's parser keeps the last and drops the other without a word); and no
+ * string value may be longer than {@code yilian.limits.max-string-length} characters, attachment data excepted (it is
+ * bounded by the body limit). One streaming pass over the text, holding no tree; HAPI offers no hook inside its own
+ * parser for any of the three.
+ */
+@Component
+public class RequestDecoding implements YilianInterceptor {
+
+	private static final JsonFactory JSON = JsonFactory.builder()
+			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			// Our own limit below names the element; Jackson's would end the pass first with its own words.
+			.streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+			.build();
+	private static final XMLInputFactory XML = secureXml();
+
+	private final RequestLimits.Settings limits;
+
+	public RequestDecoding(RequestLimits.Settings limits) {
+		this.limits = limits;
+	}
+
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	public void decodable(RequestDetails request) {
+		String contentType = request.getHeader(Constants.HEADER_CONTENT_TYPE);
+		if (contentType == null) {
+			return;
+		}
+		String type = contentType.toLowerCase(java.util.Locale.ROOT);
+		boolean json = type.contains("json");
+		boolean xml = type.contains("xml");
+		if (!json && !xml) {
+			return; // a form-encoded search or a Binary's own content: not FHIR text
+		}
+		byte[] body = request.loadRequestContents();
+		if (body == null || body.length == 0) {
+			return;
+		}
+		String text = decode(body, request.getCharset() == null ? StandardCharsets.UTF_8 : request.getCharset());
+		if (json) {
+			checkJson(text);
+		} else {
+			checkXml(text);
+		}
+	}
+
+	private static String decode(byte[] body, Charset charset) {
+		CharsetDecoder decoder = charset.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT);
+		ByteBuffer in = ByteBuffer.wrap(body);
+		CharBuffer out = CharBuffer.allocate((int) Math.ceil(body.length * (double) decoder.maxCharsPerByte()) + 1);
+		CoderResult result = decoder.decode(in, out, true);
+		if (result.isError()) {
+			int at = in.position();
+			int line = 1;
+			for (int i = 0; i < at; i++) {
+				if (body[i] == '\n') {
+					line++;
+				}
+			}
+			throw new InvalidRequestException("the request body is not valid " + charset.name() + ": byte " + at + " (line " + line
+					+ ") begins a malformed sequence (0x" + String.format("%02X", body[at]) + "); send the text encoded as "
+					+ charset.name() + (charset.equals(StandardCharsets.UTF_8) ? " (text from a GB18030 or GBK system must be converted,"
+							+ " or the Content-Type must say charset=GB18030)" : "") + "; nothing was stored");
+		}
+		decoder.flush(out);
+		out.flip();
+		return out.toString();
+	}
+
+	private void checkJson(String text) {
+		try (JsonParser parser = JSON.createParser(new StringReader(text))) {
+			JsonToken token;
+			while ((token = parser.nextToken()) != null) {
+				if (token == JsonToken.VALUE_STRING && parser.getTextLength() > limits.maxStringLength()
+						&& !"data".equals(parser.currentName())) {
+					throw tooLong(parser.getParsingContext().pathAsPointer().toString(), parser.getTextLength(),
+							position(parser.currentTokenLocation()));
+				}
+			}
+		} catch (JsonProcessingException e) {
+			String message = e.getOriginalMessage();
+			if (message != null && message.startsWith("Duplicate field")) {
+				throw new InvalidRequestException("the JSON names a key twice in one object, at " + position(e.getLocation()) + ": "
+						+ message.replace("Duplicate field", "key") + "; FHIR JSON gives each key once (repeat values go in one array)"
+						+ "; nothing was stored");
+			}
+			// Any other syntax error is HAPI's to answer, in the words it uses for every parse error.
+		} catch (IOException e) {
+			throw new IllegalStateException(e); // a StringReader does not fail
+		}
+	}
+
+	private void checkXml(String text) {
+		try {
+			XMLStreamReader reader = XML.createXMLStreamReader(new StringReader(text));
+			try {
+				while (reader.hasNext()) {
+					if (reader.next() == XMLStreamConstants.START_ELEMENT && !"data".equals(reader.getLocalName())) {
+						String value = reader.getAttributeValue(null, "value");
+						if (value != null && value.length() > limits.maxStringLength()) {
+							throw tooLong(reader.getLocalName(), value.length(),
+									"line " + reader.getLocation().getLineNumber() + ", column " + reader.getLocation().getColumnNumber());
+						}
+					}
+				}
+			} finally {
+				reader.close();
+			}
+		} catch (XMLStreamException e) {
+			// Malformed XML, a DTD, an entity: HAPI's parser refuses it in its own words.
+		}
+	}
+
+	private PayloadTooLargeException tooLong(String element, int length, String position) {
+		return new PayloadTooLargeException(element + ": a string of " + length + " characters (at " + position
+				+ ") is longer than this server accepts (" + limits.maxStringLength()
+				+ " characters, yilian.limits.max-string-length); a document belongs in an attachment's data or a Binary");
+	}
+
+	private static String position(JsonLocation location) {
+		return "line " + location.getLineNr() + ", column " + location.getColumnNr();
+	}
+
+	private static XMLInputFactory secureXml() {
+		XMLInputFactory factory = XMLInputFactory.newFactory();
+		factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+		factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+		return factory;
+	}
+}
