@@ -13,6 +13,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -23,6 +27,11 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -36,7 +45,8 @@ import org.springframework.stereotype.Component;
  * object naming a key twice is refused (HAPI's parser keeps the last and drops the other without a word); and no
  * string value may be longer than {@code yilian.limits.max-string-length} characters, attachment data excepted (it is
  * bounded by the body limit). One streaming pass over the text, holding no tree; HAPI offers no hook inside its own
- * parser for any of the three.
+ * parser for any of the three. The same pass finds the one form of valid FHIR JSON HAPI's parser mishandles
+ * ({@link #withNullValuesBesideExtensions}), so that strict means "refuses what is not FHIR".
  */
 @Component
 public class RequestDecoding implements YilianInterceptor {
@@ -46,6 +56,10 @@ public class RequestDecoding implements YilianInterceptor {
 			// Our own limit below names the element; Jackson's would end the pass first with its own words.
 			.streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
 			.build();
+	/** Decimals keep their digits (1.50 stays 1.50): FHIR decimals carry their precision. */
+	private static final ObjectMapper MAPPER = new ObjectMapper(JSON)
+			.enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+			.setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 	private static final XMLInputFactory XML = secureXml();
 
 	private final RequestLimits.Settings limits;
@@ -70,9 +84,12 @@ public class RequestDecoding implements YilianInterceptor {
 		if (body == null || body.length == 0) {
 			return;
 		}
-		String text = decode(body, request.getCharset() == null ? StandardCharsets.UTF_8 : request.getCharset());
+		Charset charset = request.getCharset() == null ? StandardCharsets.UTF_8 : request.getCharset();
+		String text = decode(body, charset);
 		if (json) {
-			checkJson(text);
+			if (checkJson(text)) {
+				request.setRequestContents(withNullValuesBesideExtensions(text, charset));
+			}
 		} else {
 			checkXml(text);
 		}
@@ -103,14 +120,38 @@ public class RequestDecoding implements YilianInterceptor {
 		return out.toString();
 	}
 
-	private void checkJson(String text) {
+	/** Whether the text holds a repeating primitive given by its extensions only ({@code "_event": [...]}, no {@code "event"}). */
+	private boolean checkJson(String text) {
+		boolean extensionsOnly = false;
 		try (JsonParser parser = JSON.createParser(new StringReader(text))) {
+			// Per open object: its keys, and the "_x" keys whose value is an array.
+			Deque<List<String>> keys = new ArrayDeque<>();
+			Deque<List<String>> primitiveExtensionArrays = new ArrayDeque<>();
 			JsonToken token;
 			while ((token = parser.nextToken()) != null) {
-				if (token == JsonToken.VALUE_STRING && parser.getTextLength() > limits.maxStringLength()
-						&& !"data".equals(parser.currentName())) {
-					throw tooLong(parser.getParsingContext().pathAsPointer().toString(), parser.getTextLength(),
-							position(parser.currentTokenLocation()));
+				switch (token) {
+					case START_OBJECT -> {
+						keys.push(new ArrayList<>(8));
+						primitiveExtensionArrays.push(new ArrayList<>(0));
+					}
+					case FIELD_NAME -> keys.peek().add(parser.currentName());
+					case START_ARRAY -> {
+						String name = parser.currentName();
+						if (name != null && name.startsWith("_") && parser.getParsingContext().getParent().inObject()) {
+							primitiveExtensionArrays.peek().add(name);
+						}
+					}
+					case END_OBJECT -> {
+						List<String> names = keys.pop();
+						extensionsOnly |= primitiveExtensionArrays.pop().stream().anyMatch(n -> !names.contains(n.substring(1)));
+					}
+					case VALUE_STRING -> {
+						if (parser.getTextLength() > limits.maxStringLength() && !"data".equals(parser.currentName())) {
+							throw tooLong(parser.getParsingContext().pathAsPointer().toString(), parser.getTextLength(),
+									position(parser.currentTokenLocation()));
+						}
+					}
+					default -> { }
 				}
 			}
 		} catch (JsonProcessingException e) {
@@ -123,6 +164,51 @@ public class RequestDecoding implements YilianInterceptor {
 			// Any other syntax error is HAPI's to answer, in the words it uses for every parse error.
 		} catch (IOException e) {
 			throw new IllegalStateException(e); // a StringReader does not fail
+		}
+		return extensionsOnly;
+	}
+
+	/**
+	 * FHIR JSON gives a repeating primitive that has only extensions as {@code "_event": [{"extension": …}]} with no
+	 * {@code "event"} (the specification's own ActivityDefinition and PlanDefinition examples do); HAPI's parser takes
+	 * that for a type error and would refuse it, or in lenient mode drop the extensions. The same content with the
+	 * values spelled as nulls ({@code "event": [null]}), which FHIR JSON also allows, parses whole.
+	 */
+	private static byte[] withNullValuesBesideExtensions(String text, Charset charset) {
+		try {
+			JsonNode tree = MAPPER.readTree(text);
+			spellNullValues(tree);
+			return MAPPER.writeValueAsString(tree).getBytes(charset);
+		} catch (JsonProcessingException e) {
+			throw new IllegalStateException("parsed once already", e);
+		}
+	}
+
+	private static void spellNullValues(JsonNode node) {
+		if (node instanceof ObjectNode object) {
+			List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+			object.fields().forEachRemaining(fields::add);
+			boolean rebuilt = false;
+			for (Map.Entry<String, JsonNode> field : fields) {
+				String name = field.getKey();
+				if (name.startsWith("_") && field.getValue().isArray() && !object.has(name.substring(1))) {
+					rebuilt = true;
+				}
+			}
+			if (rebuilt) {
+				object.removeAll();
+				for (Map.Entry<String, JsonNode> field : fields) {
+					String name = field.getKey();
+					if (name.startsWith("_") && field.getValue().isArray() && fields.stream().noneMatch(f -> f.getKey().equals(name.substring(1)))) {
+						ArrayNode nulls = object.putArray(name.substring(1));
+						field.getValue().forEach(e -> nulls.addNull());
+					}
+					object.set(name, field.getValue());
+				}
+			}
+			fields.forEach(f -> spellNullValues(f.getValue()));
+		} else if (node instanceof ArrayNode array) {
+			array.forEach(RequestDecoding::spellNullValues);
 		}
 	}
 
