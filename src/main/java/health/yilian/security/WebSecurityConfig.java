@@ -175,6 +175,16 @@ public class WebSecurityConfig {
 		return AuthorizationServerSettings.builder().build();
 	}
 
+	/**
+	 * A request Spring Security's firewall refuses (a form body whose parameter names hold control characters, an
+	 * encoded slash in the path) is the client's error: 400, answered as an OperationOutcome by Tomcat's error page
+	 * ({@link health.yilian.server.JsonErrorPages}), not the 500 the firewall's exception would otherwise become.
+	 */
+	@Bean
+	public org.springframework.security.web.firewall.RequestRejectedHandler requestRejectedHandler() {
+		return new org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler(400);
+	}
+
 	@Bean
 	public JwtDecoder jwtDecoder(SecurityProperties security, org.springframework.beans.factory.ObjectProvider<JWKSource<SecurityContext>> keys) {
 		return security.issuerUri().isBlank()
