@@ -68,11 +68,20 @@ public class ProfileEnforcement extends WriteRule {
 		this.validator.registerValidatorModule(instanceValidator);
 	}
 
-	/** {@code $validate} without {@code profile=} would only check what the resource claims; add what the write checks. */
+	/**
+	 * {@code $validate} without {@code profile=} would only check what the resource claims; add what the write checks.
+	 * In the specification's Parameters form HAPI validates the Parameters wrapper (every finding comes back twice,
+	 * once under {@code Parameters.parameter[0].resource}) and reads a {@code profile} given as {@code valueUri} as
+	 * "UriType[…]", a profile nobody has: the resource itself is validated instead, against that profile and the
+	 * required one, and that result is the answer, as in the body form.
+	 */
 	@Hook(Pointcut.VALIDATION_COMPLETED)
 	public ValidationResult completeValidate(IBaseResource parsed, String raw, ValidationResult hapiResult) {
 		// HAPI validates the raw body when it has one and then passes no parsed resource.
 		IBaseResource resource = parsed != null ? parsed : parse(raw);
+		if (resource instanceof Parameters parameters && parameters.getParameter("resource") != null) {
+			return validateParametersForm(parameters);
+		}
 		if (resource == null || RequiredProfile.of(resource).isEmpty()) {
 			return hapiResult;
 		}
@@ -85,17 +94,29 @@ public class ProfileEnforcement extends WriteRule {
 		return new ValidationResult(fhirContext, messages);
 	}
 
+	private ValidationResult validateParametersForm(Parameters parameters) {
+		IBaseResource resource = parameters.getParameter("resource").getResource();
+		ValidationOptions options = new ValidationOptions();
+		RequiredProfile.of(resource).ifPresent(options::addProfile);
+		Parameters.ParametersParameterComponent profile = parameters.getParameter("profile");
+		String named = profile != null && profile.getValue() != null ? profile.getValue().primitiveValue() : null;
+		if (named != null && !named.isBlank()) {
+			options.addProfile(named);
+		}
+		ValidationResult result = validator.validateWithResult(resource, options);
+		// As HAPI's own $validate: a profile the server does not know is an error (resource-operation-validate).
+		result.getMessages().stream()
+				.filter(m -> org.hl7.fhir.utilities.i18n.I18nConstants.VALIDATION_VAL_PROFILE_UNKNOWN.equals(m.getMessageId()))
+				.forEach(m -> m.setSeverity(ResultSeverityEnum.ERROR));
+		return result;
+	}
+
 	private IBaseResource parse(String raw) {
 		if (raw == null || raw.isBlank()) {
 			return null;
 		}
 		try {
-			IBaseResource parsed = EncodingEnum.detectEncoding(raw).newParser(fhirContext).parseResource(raw);
-			// Type-level $validate posts a Parameters whose "resource" is what is being validated.
-			if (parsed instanceof Parameters parameters && parameters.getParameter("resource") != null) {
-				return parameters.getParameter("resource").getResource();
-			}
-			return parsed;
+			return EncodingEnum.detectEncoding(raw).newParser(fhirContext).parseResource(raw);
 		} catch (DataFormatException e) {
 			return null; // HAPI's own result already reports why it does not parse
 		}
@@ -109,8 +130,8 @@ public class ProfileEnforcement extends WriteRule {
 	@Override
 	protected void check(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
 		Optional<String> profile = RequiredProfile.of(resource);
-		if (profile.isEmpty()) {
-			return;
+		if (profile.isEmpty() || ValidateAsWritten.isDryRun(request)) {
+			return; // $validate's own result already carries the profile's findings
 		}
 		// Encoded in the request's thread: HAPI goes on changing the resource (and the ones it references).
 		String asStored = fhirContext.newJsonParser().encodeResourceToString(resource);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import health.yilian.server.FhirServerTestSupport;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -20,10 +21,12 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.OrganizationAffiliation;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.Task;
+import org.hl7.fhir.r4.model.UriType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -279,6 +282,77 @@ class GuideEnforcementTest extends FhirServerTestSupport {
 			assertThat(issue.getDiagnostics() + issue.getExpression()).contains("Patient.name");
 		});
 		assertThat(validVerdict.getIssue()).noneMatch(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
+	}
+
+	/**
+	 * A reference names what the profile allows there (the guide's only Reference(...)), on write and in $validate
+	 * alike; $validate also answers the alliance's rules a write is held to.
+	 */
+	@Test
+	void referencesNameWhatTheProfileAllowsAndValidateAnswersAsTheWriteWould() {
+		List<Resource> wrong = List.of(
+				asNew("Task-recognition-decision-wang-xiuying", Task.class, t -> {
+					t.setId((String) null);
+					t.setFocus(new Reference("Observation/potassium-wang-xiuying"));
+				}),
+				asNew("OrganizationAffiliation-membership-chengbei-community-health-centre", OrganizationAffiliation.class, m -> {
+					m.setId((String) null);
+					m.setParticipatingOrganization(new Reference("Organization/sichuan-chest-pain-specialty-alliance"));
+				}),
+				asNew("DiagnosticReport-lab-report-wang-xiuying", DiagnosticReport.class, r -> {
+					r.setId((String) null);
+					r.getIdentifierFirstRep().setValue(unique("LIS-"));
+					r.setPerformer(List.of(new Reference("Patient/wang-xiuying")));
+				}),
+				asNew("ServiceRequest-referral-up-wang-xiuying", ServiceRequest.class, r -> {
+					r.setId((String) null);
+					r.setPerformer(List.of(new Reference("Organization/deyang-city-medical-group")));
+				}));
+		for (Resource resource : wrong) {
+			assertRefused(resource.copy(), "yl-reference-target");
+			assertThat(validate(resource).getIssue()).as(resource.fhirType() + " $validate").anySatisfy(issue -> {
+				assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+				assertThat(issue.getDiagnostics()).contains("yl-reference-target");
+			});
+		}
+
+		// A business rule too: a membership of a hospital already a member, refused on write, is an error in $validate.
+		OrganizationAffiliation twice = asNew("OrganizationAffiliation-membership-chengbei-community-health-centre", OrganizationAffiliation.class,
+				m -> m.setId((String) null));
+		assertRefused(twice.copy(), "yl-membership-overlap");
+		assertThat(validate(twice).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics()).contains("yl-membership-overlap"));
+
+		// A valid report validates without error, and validating it stored nothing.
+		DiagnosticReport valid = asNew("DiagnosticReport-lab-report-wang-xiuying", DiagnosticReport.class, r -> {
+			r.setId((String) null);
+			r.getIdentifierFirstRep().setValue(unique("LIS-"));
+		});
+		assertThat(validate(valid).getIssue()).noneMatch(issue -> issue.getSeverity() == OperationOutcome.IssueSeverity.ERROR);
+		assertThat(fhir.search().byUrl("DiagnosticReport?identifier=" + valid.getIdentifierFirstRep().getValue())
+				.returnBundle(Bundle.class).execute().getEntry()).isEmpty();
+	}
+
+	/** The specification's Parameters form, profile as valueUri: the profile is the one named, each finding given once. */
+	@Test
+	void validateInTheParametersFormTakesAProfileAsUriAndGivesEachFindingOnce() {
+		Patient nameless = asNew("Patient-wang-xiuying", Patient.class, p -> {
+			p.setId((String) null);
+			p.getName().clear();
+		});
+		Parameters in = new Parameters();
+		in.addParameter().setName("resource").setResource(nameless);
+		in.addParameter().setName("profile").setValue(new UriType("https://yilian.health/fhir/StructureDefinition/yilian-patient"));
+		OperationOutcome outcome = (OperationOutcome) fhir.operation().onType(Patient.class).named("$validate")
+				.withParameters(in).returnResourceType(OperationOutcome.class).execute();
+
+		assertThat(outcome.getIssue()).noneMatch(issue -> String.valueOf(issue.getDiagnostics()).contains("UriType["));
+		assertThat(outcome.getIssue()).anySatisfy(issue -> {
+			assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+			assertThat(issue.getDiagnostics() + issue.getExpression()).contains("Patient.name");
+		});
+		List<String> findings = outcome.getIssue().stream().map(i -> i.getDiagnostics() + " @ " + i.getExpression()).toList();
+		assertThat(findings).doesNotHaveDuplicates();
+		assertThat(findings).noneMatch(f -> f.contains("Parameters.parameter"));
 	}
 
 	@Test
