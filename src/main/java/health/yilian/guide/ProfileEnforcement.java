@@ -18,7 +18,6 @@ import health.yilian.server.DeferredVerdicts;
 import health.yilian.server.WriteRule;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -136,7 +135,7 @@ public class ProfileEnforcement extends WriteRule {
 		// Encoded in the request's thread: HAPI goes on changing the resource (and the ones it references).
 		String asStored = fhirContext.newJsonParser().encodeResourceToString(resource);
 		String what = resource.fhirType() + " does not conform to " + profile.get();
-		boolean chinese = prefersChinese(request);
+		boolean chinese = health.yilian.server.ChineseRefusals.prefersChinese(request);
 		Supplier<Optional<RuntimeException>> verdict = () -> refusalIfInvalid(asStored, profile.get(), what, chinese);
 		if (request == null) {
 			// HAPI's own background writes carry no request to keep a verdict with: decided here and now.
@@ -177,11 +176,6 @@ public class ProfileEnforcement extends WriteRule {
 	private static boolean sameFinding(SingleValidationMessage a, SingleValidationMessage b) {
 		return java.util.Objects.equals(a.getLocationString(), b.getLocationString())
 				&& java.util.Objects.equals(a.getMessage(), b.getMessage());
-	}
-
-	private static boolean prefersChinese(RequestDetails request) {
-		String language = request == null ? null : request.getHeader("Accept-Language");
-		return language != null && language.toLowerCase(Locale.ROOT).trim().startsWith("zh");
 	}
 
 	@PreDestroy
