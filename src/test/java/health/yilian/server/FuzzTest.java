@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -118,18 +119,32 @@ class FuzzTest extends FhirServerTestSupport {
 				"<Patient xmlns=\"http://hl7.org/fhir\"><birthDate value=\"1985-13-45\"/></Patient>").get(random.nextInt(5));
 	}
 
-	/** The guide's examples and a LIS transaction: what member systems send. */
+	/**
+	 * The guide's examples and a LIS transaction: what member systems send. Their identifiers are made the fuzzer's
+	 * own, so that what a mutation gets stored never stands beside the demo alliance's records under their identifiers.
+	 */
 	private static List<String> corpus() throws Exception {
 		List<String> corpus = new ArrayList<>();
+		com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
 		try (Stream<Path> files = Files.list(Path.of("ig/examples"))) {
 			for (Path file : files.sorted().toList()) {
-				corpus.add(Files.readString(file));
+				com.fasterxml.jackson.databind.JsonNode example = json.readTree(file.toFile());
+				example.findParents("identifier").forEach(parent -> parent.get("identifier").forEach(identifier -> {
+					if (identifier instanceof com.fasterxml.jackson.databind.node.ObjectNode value && value.has("value")) {
+						value.put("value", RESIDENT_ID.equals(value.path("system").asText()) ? newResidentId() : unique("FUZZ-"));
+					}
+				}));
+				corpus.add(json.writerWithDefaultPrettyPrinter().writeValueAsString(example));
 			}
 		}
-		String patient = Files.readString(Path.of("ig/examples/Patient-wang-xiuying.json"));
-		String potassium = Files.readString(Path.of("ig/examples/Observation-potassium-wang-xiuying.json"));
+		String patient = corpus.stream().filter(e -> e.contains("\"Patient\"") && e.contains(RESIDENT_ID)).findFirst().orElseThrow();
+		String residentId = patient.replaceFirst("(?s).*\"" + Pattern.quote(RESIDENT_ID) + "\",\\s*\"value\"\\s*:\\s*\"(\\d{17}[\\dX])\".*", "$1");
+		if (residentId.length() != 18) {
+			throw new IllegalStateException("no resident ID in the patient example");
+		}
+		String potassium = corpus.stream().filter(e -> e.contains("potassium-wang-xiuying")).findFirst().orElseThrow();
 		corpus.add("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"fullUrl\":\"urn:uuid:0c6a8f1e-3b7d-4e2a-9f5c-1d8e7a6b5c4d\","
-				+ "\"resource\":" + patient + ",\"request\":{\"method\":\"PUT\",\"url\":\"Patient?identifier=https://yilian.health/fhir/sid/resident-id|510603198506124528\"}},"
+				+ "\"resource\":" + patient + ",\"request\":{\"method\":\"PUT\",\"url\":\"Patient?identifier=" + RESIDENT_ID + "|" + residentId + "\"}},"
 				+ "{\"resource\":" + potassium + ",\"request\":{\"method\":\"POST\",\"url\":\"Observation\"}}]}");
 		return corpus;
 	}
