@@ -19,9 +19,12 @@ import org.springframework.stereotype.Component;
 public class AuditLog implements IBalpAuditEventSink {
 
 	private final AuditOutbox outbox;
+	private final String node;
 
-	public AuditLog(AuditOutbox outbox) {
+	/** @param node the node that answered, as events name it ({@code source.site}); the host name when not configured */
+	public AuditLog(AuditOutbox outbox, @org.springframework.beans.factory.annotation.Value("${yilian.node-name:}") String node) {
 		this.outbox = outbox;
+		this.node = node.isBlank() ? hostName() : node;
 	}
 
 	@Override
@@ -29,12 +32,26 @@ public class AuditLog implements IBalpAuditEventSink {
 		if (event.getAction() == AuditEvent.AuditEventAction.D) {
 			nameTheDeletedByIdentifier(event);
 		}
-		outbox.append(describeContained(event));
+		outbox.append(describeContained(fromThisNode(event)));
 	}
 
 	/** On its own: for a refusal, whose request's own transaction has been rolled back. */
 	public void recordOnItsOwn(AuditEvent event) {
-		outbox.appendOnItsOwn(describeContained(event));
+		outbox.appendOnItsOwn(describeContained(fromThisNode(event)));
+	}
+
+	/** Which node answered: with several behind a load balancer, an auditor (or an operator) needs to know. */
+	private AuditEvent fromThisNode(AuditEvent event) {
+		event.getSource().setSite(node);
+		return event;
+	}
+
+	private static String hostName() {
+		try {
+			return java.net.InetAddress.getLocalHost().getHostName();
+		} catch (java.net.UnknownHostException e) {
+			return "unknown";
+		}
 	}
 
 	/**

@@ -39,7 +39,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * yl_audit_outbox}) in the same transaction as the data: it commits with the data or vanishes with it, and survives
  * a stop. A single thread then turns committed rows into AuditEvent resources in batches, deleting the rows in the
  * same transaction; rows a stop leaves behind are turned at the next start. An AuditEvent search first waits for
- * what is committed ({@link AuditSearchesSeeEveryEvent}), so auditors never see a partial trail.
+ * what is committed ({@link AuditSearchesSeeEveryEvent}), so auditors never see a partial trail. Each batch stored is
+ * linked onto the {@link AuditChain} in the same transaction.
  *
  * <p>Why not HAPI's own asynchronous sink: it queues in memory, and a stop loses the queue.
  */
@@ -60,13 +61,15 @@ public class AuditOutbox {
 	private final IFhirSystemDao<Bundle, ?> system;
 	private final IHapiTransactionService transactions;
 	private final FhirContext fhirContext;
+	private final AuditChain chain;
 	private final ReentrantLock draining = new ReentrantLock();
 	private final Semaphore appended = new Semaphore(0);
 	private final Thread drainer;
 	private volatile boolean running = true;
 
 	public AuditOutbox(DataSource dataSource, DaoRegistry daoRegistry, IFhirSystemDao<Bundle, ?> system, IHapiTransactionService transactions, FhirContext fhirContext,
-			MeterRegistry meters) {
+			MeterRegistry meters, AuditChain chain) {
+		this.chain = chain;
 		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.auditEvents = daoRegistry.getResourceDao(AuditEvent.class);
@@ -165,7 +168,14 @@ public class AuditOutbox {
 				Bundle batch = new Bundle().setType(Bundle.BundleType.TRANSACTION);
 				IParser json = json();
 				rows.forEach(row -> batch.addEntry().setResource(row.event(json)).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent"));
-				system.transactionNested(new SystemRequestDetails(), batch);
+				Bundle stored = system.transactionNested(new SystemRequestDetails(), batch);
+				List<AuditEvent> events = new java.util.ArrayList<>();
+				for (int i = 0; i < rows.size(); i++) {
+					AuditEvent event = (AuditEvent) batch.getEntry().get(i).getResource();
+					event.setId(new org.hl7.fhir.r4.model.IdType(stored.getEntry().get(i).getResponse().getLocation()).toUnqualifiedVersionless());
+					events.add(event);
+				}
+				chain.link(events);
 				jdbc.batchUpdate("DELETE FROM yl_audit_outbox WHERE id = ?", rows, rows.size(), (ps, row) -> ps.setLong(1, row.id()));
 				return rows.size();
 			});
@@ -197,7 +207,9 @@ public class AuditOutbox {
 			List<Row> rows = jdbc.query("SELECT id, event FROM yl_audit_outbox WHERE id = ? AND failure IS NULL FOR UPDATE", ROW, id);
 			for (Row row : rows) {
 				AuditEvent event = row.event(json());
-				auditEvents.create(entitiesByIdentifier ? nameEntitiesByIdentifier(event) : event, new SystemRequestDetails());
+				AuditEvent toStore = entitiesByIdentifier ? nameEntitiesByIdentifier(event) : event;
+				toStore.setId(auditEvents.create(toStore, new SystemRequestDetails()).getId().toUnqualifiedVersionless());
+				chain.link(List.of(toStore));
 				jdbc.update("DELETE FROM yl_audit_outbox WHERE id = ?", id);
 			}
 			return null;

@@ -44,7 +44,7 @@ import org.springframework.stereotype.Component;
  * would have stored U+FFFD in their place (王秀英 sent as GB18030 and labelled UTF-8 was read back as mojibake); a JSON
  * object naming a key twice is refused (HAPI's parser keeps the last and drops the other without a word); and no
  * string value may be longer than {@code yilian.limits.max-string-length} characters, attachment data excepted (it is
- * bounded by the body limit). One streaming pass over the text, holding no tree; HAPI offers no hook inside its own
+ * bounded by the body limit), or hold half a character (an unpaired surrogate escape). One streaming pass over the text, holding no tree; HAPI offers no hook inside its own
  * parser for any of the three. The same pass finds the one form of valid FHIR JSON HAPI's parser mishandles
  * ({@link #withNullValuesBesideExtensions}), so that strict means "refuses what is not FHIR".
  */
@@ -134,7 +134,10 @@ public class RequestDecoding implements YilianInterceptor {
 						keys.push(new ArrayList<>(8));
 						primitiveExtensionArrays.push(new ArrayList<>(0));
 					}
-					case FIELD_NAME -> keys.peek().add(parser.currentName());
+					case FIELD_NAME -> {
+						keys.peek().add(parser.currentName());
+						requireWholeCharacters(parser);
+					}
 					case START_ARRAY -> {
 						String name = parser.currentName();
 						if (name != null && name.startsWith("_") && parser.getParsingContext().getParent().inObject()) {
@@ -150,6 +153,7 @@ public class RequestDecoding implements YilianInterceptor {
 							throw tooLong(parser.getParsingContext().pathAsPointer().toString(), parser.getTextLength(),
 									position(parser.currentTokenLocation()));
 						}
+						requireWholeCharacters(parser);
 					}
 					default -> { }
 				}
@@ -230,6 +234,26 @@ public class RequestDecoding implements YilianInterceptor {
 			}
 		} catch (XMLStreamException e) {
 			// Malformed XML, a DTD, an entity: HAPI's parser refuses it in its own words.
+		}
+	}
+
+	/**
+	 * A string escaped into half a character ({@code "\ud800"} alone): JSON's escapes allow it, Unicode text does not,
+	 * and the database refused to store it (a 500). Refused here with where it is.
+	 */
+	private static void requireWholeCharacters(JsonParser parser) throws IOException {
+		char[] text = parser.getTextCharacters();
+		int end = parser.getTextOffset() + parser.getTextLength();
+		for (int i = parser.getTextOffset(); i < end; i++) {
+			char c = text[i];
+			if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text[i + 1])) {
+				i++;
+			} else if (Character.isSurrogate(c)) {
+				throw new InvalidRequestException(parser.getParsingContext().pathAsPointer() + ": the string at "
+						+ position(parser.currentTokenLocation()) + " holds half a character (an unpaired surrogate, \\u"
+						+ String.format("%04x", (int) c) + "); send whole characters (a pair \\ud83d\\ude00, or the character itself)"
+						+ "; nothing was stored");
+			}
 		}
 	}
 

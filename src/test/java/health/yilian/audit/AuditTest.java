@@ -182,6 +182,65 @@ class AuditTest extends FhirServerTestSupport {
 		});
 	}
 
+	/**
+	 * The trail is evidence: each event a link of a hash chain an auditor verifies. An event altered behind the API (in
+	 * the database), or taken out of the chain, is named as the first break; restored, the trail verifies again. Each
+	 * event names the node that answered.
+	 */
+	@Test
+	void theTrailIsAHashChainAndVerificationNamesTheFirstEventRemovedOrAltered() throws Exception {
+		IGenericClient auditor = clientFor("commission-auditor", "auditor-demo-secret");
+		clientFor("deyang-his", "deyang-his-demo-secret").read().resource(org.hl7.fhir.r4.model.Patient.class).withId("wang-xiuying").execute();
+		assertThat(verify(auditor).getParameterBool("verified")).isTrue();
+
+		org.springframework.jdbc.core.JdbcTemplate jdbc = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+		java.util.Map<String, Object> last = jdbc.queryForMap("SELECT seq, event_id, hash FROM yl_audit_chain ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY");
+		long seq = ((Number) last.get("seq")).longValue();
+		String event = (String) last.get("event_id");
+		AuditEvent stored = fhir.read().resource(AuditEvent.class).withUrl(event).execute();
+		assertThat(stored.getSource().getSite()).as("the node that answered").isNotBlank();
+
+		String resourceRow = "(SELECT RES_ID FROM HFJ_RESOURCE WHERE RES_TYPE = 'AuditEvent' AND FHIR_ID = ?)";
+		String text = jdbc.queryForObject("SELECT RES_TEXT_VC FROM HFJ_RES_VER WHERE RES_ID = " + resourceRow, String.class, new org.hl7.fhir.r4.model.IdType(event).getIdPart());
+		assertThat(text).as("the event's text as stored").isNotNull().contains("\"outcome\"");
+		try {
+			jdbc.update("UPDATE HFJ_RES_VER SET RES_TEXT_VC = ? WHERE RES_ID = " + resourceRow,
+					text.replaceFirst("\"outcome\":\"[0-9]+\"", "\"outcome\":\"8\""), new org.hl7.fhir.r4.model.IdType(event).getIdPart());
+			org.hl7.fhir.r4.model.Parameters altered = verify(auditor);
+			assertThat(altered.getParameterBool("verified")).isFalse();
+			assertThat(breakPart(altered, "kind")).isEqualTo("altered");
+			assertThat(breakPart(altered, "sequence")).isEqualTo(Long.toString(seq));
+		} finally {
+			jdbc.update("UPDATE HFJ_RES_VER SET RES_TEXT_VC = ? WHERE RES_ID = " + resourceRow, text, new org.hl7.fhir.r4.model.IdType(event).getIdPart());
+		}
+		java.util.Map<String, Object> previous = jdbc.queryForMap("SELECT event_id, hash FROM yl_audit_chain WHERE seq = ?", seq - 1);
+		try {
+			jdbc.update("DELETE FROM yl_audit_chain WHERE seq = ?", seq - 1);
+			org.hl7.fhir.r4.model.Parameters removed = verify(auditor);
+			assertThat(removed.getParameterBool("verified")).isFalse();
+			assertThat(breakPart(removed, "kind")).isEqualTo("removed");
+			assertThat(breakPart(removed, "sequence")).isEqualTo(Long.toString(seq - 1));
+		} finally {
+			jdbc.update("INSERT INTO yl_audit_chain (seq, event_id, linked, hash) SELECT ?, ?, linked, ? FROM yl_audit_chain WHERE seq = ?",
+					seq - 1, previous.get("event_id"), previous.get("hash"), seq);
+		}
+		assertThat(verify(auditor).getParameterBool("verified")).isTrue();
+		assertThatThrownBy(() -> verify(clientFor("deyang-his", "deyang-his-demo-secret"))).isInstanceOf(ForbiddenOperationException.class);
+	}
+
+	@org.springframework.beans.factory.annotation.Autowired
+	javax.sql.DataSource dataSource;
+
+	private static org.hl7.fhir.r4.model.Parameters verify(IGenericClient client) {
+		return client.operation().onType(AuditEvent.class).named("$verify-audit-trail").withNoParameters(org.hl7.fhir.r4.model.Parameters.class)
+				.useHttpGet().execute();
+	}
+
+	private static String breakPart(org.hl7.fhir.r4.model.Parameters result, String name) {
+		return result.getParameter("break").getPart().stream().filter(p -> p.getName().equals(name)).findFirst().orElseThrow()
+				.getValue().primitiveValue();
+	}
+
 	private DiagnosticReport labReport() {
 		DiagnosticReport report = example("DiagnosticReport-lab-report-wang-xiuying", DiagnosticReport.class);
 		report.getIdentifierFirstRep().setValue(unique("DY-LIS-"));

@@ -65,6 +65,16 @@ class RequestDecodingTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void aStringEscapedIntoHalfACharacterIsRefusedNamingIt() throws Exception {
+		String mrn = unique("HALF-");
+		String body = patient(mrn, "王秀英").replace("王秀英", "王\\ud800英");
+		HttpResponse<String> response = post(body.getBytes(StandardCharsets.UTF_8), "application/fhir+json");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+		assertThat(response.body()).contains("/name/0/text").contains("unpaired surrogate");
+		assertThat(withMrn(mrn)).isEmpty();
+	}
+
+	@Test
 	void aStringLongerThanTheLimitIs413NamingTheElementWhileAttachmentDataMayBeLonger() throws Exception {
 		String mrn = unique("LONG-");
 		String body = patient(mrn, "王".repeat(1_048_577));
