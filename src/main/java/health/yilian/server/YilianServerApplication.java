@@ -15,14 +15,17 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  */
 // Hibernate Search ships the Elasticsearch client for scale-out, HAPI's narratives bring Thymeleaf and its
 // migrator brings Flyway; Boot would otherwise start a client (and a failing health check), a template engine
-// and a second migration run that we do not use (HAPI's schema is managed as the README describes).
+// and a second migration run that we do not use (HAPI's schema is managed as the README describes). Boot's error
+// page would answer a failure outside HAPI (in a filter) with its own JSON; Tomcat's page is ours, an
+// OperationOutcome (JsonErrorPages).
 @SpringBootApplication(
 		scanBasePackages = "health.yilian",
 		exclude = {
 			ElasticsearchRestClientAutoConfiguration.class,
 			ElasticsearchClientAutoConfiguration.class,
 			ThymeleafAutoConfiguration.class,
-			FlywayAutoConfiguration.class
+			FlywayAutoConfiguration.class,
+			org.springframework.boot.autoconfigure.web.servlet.error.ErrorMvcAutoConfiguration.class
 		})
 @ConfigurationPropertiesScan("health.yilian")
 public class YilianServerApplication {
