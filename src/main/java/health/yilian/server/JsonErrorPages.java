@@ -12,12 +12,30 @@ import org.springframework.stereotype.Component;
 
 /**
  * What Tomcat refuses before the FHIR servlet sees a request (a URL or header too long, a character it does not
- * allow) is answered as every other refusal: an OperationOutcome in JSON, not Tomcat's HTML page. The characters FHIR
+ * allow) is answered as every other refusal: an OperationOutcome in JSON, not Tomcat's HTML page, and audited. The characters FHIR
  * URLs carry in queries ({@code |} of {@code system|value}, brackets, braces) are allowed ({@code
  * server.tomcat.relaxed-query-chars} in application.yaml).
  */
 @Component
 public class JsonErrorPages implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
+
+	/**
+	 * Who records what Tomcat refuses. Tomcat makes the valve itself (by class name, at the host), so it cannot be
+	 * handed its collaborators; the server's audit log is put here when the server starts.
+	 */
+	static volatile RefusalRecorder recorder = (method, uri, status, why) -> { };
+
+	/** Records a request refused before the FHIR servlet: its method, URI (cut to 500 characters), status and reason. */
+	@FunctionalInterface
+	public interface RefusalRecorder {
+		void refused(String method, String uri, int status, String why);
+	}
+
+	/** The audit log is looked up at the first refusal: the web server is made before HAPI's storage is. */
+	public JsonErrorPages(org.springframework.beans.factory.ObjectProvider<health.yilian.audit.AuditLog> audit, java.time.Clock clock) {
+		recorder = (method, uri, status, why) -> audit.getObject().recordOnItsOwn(health.yilian.audit.InteractionEvent.of(method,
+				uri.length() > 500 ? uri.substring(0, 500) + "…" : uri, java.util.Optional.empty(), status, why, java.util.Optional.empty(), clock));
+	}
 
 	@Override
 	public void customize(TomcatServletWebServerFactory factory) {
@@ -45,6 +63,13 @@ public class JsonErrorPages implements WebServerFactoryCustomizer<TomcatServletW
 				case 414, 431 -> "the URL or a header is longer than this server accepts: send the search as POST [type]/_search";
 				default -> "HTTP " + status;
 			} + (message.isBlank() ? "" : ": " + message);
+			try {
+				// Refused before the servlet, so before HAPI, the token check and their audit: audited here, as anonymous.
+				recorder.refused(request.getMethod() == null ? "GET" : request.getMethod(),
+						String.valueOf(request.getRequestURI()) + (request.getQueryString() == null ? "" : "?" + request.getQueryString()), status, why);
+			} catch (RuntimeException e) {
+				// The refusal is answered even when it cannot be recorded (the database may be what is failing).
+			}
 			try {
 				response.setContentType("application/fhir+json");
 				response.setCharacterEncoding("UTF-8");

@@ -182,6 +182,27 @@ class AuditTest extends FhirServerTestSupport {
 		});
 	}
 
+	@Test
+	void aRequestRefusedBeforeTheServerIsAuditedToo() throws Exception {
+		String probe = unique("slash");
+		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		java.net.http.HttpResponse<String> refused = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+				java.net.URI.create("http://localhost:" + port + "/fhir/Patient%2F" + probe)).GET().build(),
+				java.net.http.HttpResponse.BodyHandlers.ofString());
+		assertThat(refused.statusCode()).isEqualTo(400);
+		assertThat(refused.body()).contains("OperationOutcome");
+
+		for (int i = 0; i < 50 && events("AuditEvent?outcome=4&_lastUpdated=ge" + since + "&_count=200").stream()
+				.noneMatch(e -> e.getEntityFirstRep().getDescription().contains(probe)); i++) {
+			Thread.sleep(100);
+		}
+		assertThat(events("AuditEvent?outcome=4&_lastUpdated=ge" + since + "&_count=200")).anySatisfy(e -> {
+			assertThat(e.getOutcomeDesc()).startsWith("HTTP 400");
+			assertThat(e.getEntityFirstRep().getDescription()).contains(probe);
+			assertThat(clients(e)).containsExactly("anonymous");
+		});
+	}
+
 	/**
 	 * The trail is evidence: each event a link of a hash chain an auditor verifies. An event altered behind the API (in
 	 * the database), or taken out of the chain, is named as the first break; restored, the trail verifies again. Each
