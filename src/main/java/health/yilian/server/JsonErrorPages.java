@@ -2,6 +2,9 @@ package health.yilian.server;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.Map;
+import java.util.WeakHashMap;
+import org.apache.catalina.Container;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.core.StandardHost;
@@ -20,10 +23,12 @@ import org.springframework.stereotype.Component;
 public class JsonErrorPages implements WebServerFactoryCustomizer<TomcatServletWebServerFactory> {
 
 	/**
-	 * Who records what Tomcat refuses. Tomcat makes the valve itself (by class name, at the host), so it cannot be
-	 * handed its collaborators; the server's audit log is put here when the server starts.
+	 * Who records what Tomcat refuses, per host: Tomcat makes the valve itself (by class name), so it cannot be handed
+	 * its collaborators, and one JVM may run several servers (the tests restart one), each with its own audit log.
 	 */
-	static volatile RefusalRecorder recorder = (method, uri, status, why) -> { };
+	private static final Map<Container, RefusalRecorder> RECORDERS = java.util.Collections.synchronizedMap(new WeakHashMap<>());
+
+	private final RefusalRecorder recorder;
 
 	/** Records a request refused before the FHIR servlet: its method, URI (cut to 500 characters), status and reason. */
 	@FunctionalInterface
@@ -33,7 +38,7 @@ public class JsonErrorPages implements WebServerFactoryCustomizer<TomcatServletW
 
 	/** The audit log is looked up at the first refusal: the web server is made before HAPI's storage is. */
 	public JsonErrorPages(org.springframework.beans.factory.ObjectProvider<health.yilian.audit.AuditLog> audit, java.time.Clock clock) {
-		recorder = (method, uri, status, why) -> audit.getObject().recordOnItsOwn(health.yilian.audit.InteractionEvent.of(method,
+		this.recorder = (method, uri, status, why) -> audit.getObject().recordOnItsOwn(health.yilian.audit.InteractionEvent.of(method,
 				uri.length() > 500 ? uri.substring(0, 500) + "…" : uri, java.util.Optional.empty(), status, why, java.util.Optional.empty(), clock));
 	}
 
@@ -42,6 +47,7 @@ public class JsonErrorPages implements WebServerFactoryCustomizer<TomcatServletW
 		factory.addContextCustomizers(context -> {
 			if (context.getParent() instanceof StandardHost host) {
 				host.setErrorReportValveClass(OperationOutcomeValve.class.getName());
+				RECORDERS.put(host, recorder);
 			}
 		});
 	}
@@ -65,7 +71,7 @@ public class JsonErrorPages implements WebServerFactoryCustomizer<TomcatServletW
 			} + (message.isBlank() ? "" : ": " + message);
 			try {
 				// Refused before the servlet, so before HAPI, the token check and their audit: audited here, as anonymous.
-				recorder.refused(request.getMethod() == null ? "GET" : request.getMethod(),
+				RECORDERS.getOrDefault(getContainer(), (method, uri, code, reason) -> { }).refused(request.getMethod() == null ? "GET" : request.getMethod(),
 						String.valueOf(request.getRequestURI()) + (request.getQueryString() == null ? "" : "?" + request.getQueryString()), status, why);
 			} catch (RuntimeException e) {
 				// The refusal is answered even when it cannot be recorded (the database may be what is failing).
