@@ -1,5 +1,6 @@
 package health.yilian.audit;
 
+import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.HookParams;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
@@ -11,9 +12,19 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
+import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import health.yilian.server.YilianInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,17 +41,70 @@ import org.springframework.stereotype.Component;
 public class BalpAudit implements YilianInterceptor {
 
 	private final IInterceptorService capture = new InterceptorService("balp");
+	/** What the request is being shown, while HAPI's capture makes its events for it (in this thread, in this call). */
+	private final ThreadLocal<List<IBaseResource>> shownNow = new ThreadLocal<>();
+	private final FhirContext fhirContext;
 
-	public BalpAudit(AuditLog log, AuditAgents agents) {
-		capture.registerInterceptor(new BalpAuditCaptureInterceptor(log, agents));
+	public BalpAudit(AuditLog log, AuditAgents agents, FhirContext fhirContext) {
+		this.fhirContext = fhirContext;
+		capture.registerInterceptor(new BalpAuditCaptureInterceptor(event -> log.recordAuditEvent(namingWhatWasShown(event)), agents));
 	}
 
 	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
 	public void shown(IPreResourceShowDetails shown, RequestDetails request, ServletRequestDetails client) {
 		if (client != null) {
-			capture.callHooks(Pointcut.STORAGE_PRESHOW_RESOURCES, new HookParams()
-					.add(IPreResourceShowDetails.class, shown).add(RequestDetails.class, request).add(ServletRequestDetails.class, client));
+			shownNow.set(shown.getAllResources());
+			try {
+				capture.callHooks(Pointcut.STORAGE_PRESHOW_RESOURCES, new HookParams()
+						.add(IPreResourceShowDetails.class, shown).add(RequestDetails.class, request).add(ServletRequestDetails.class, client));
+			} finally {
+				shownNow.remove();
+			}
 		}
+	}
+
+	/**
+	 * BALP's query event names the query and the patient, not what the answer disclosed; so "who was shown this
+	 * report?" ({@code AuditEvent?entity=DiagnosticReport/…}) found reads but not searches. Each resource the answer
+	 * carried (of that event's patient, when BALP made one event per patient) is named as an entity, and the query
+	 * entity says how many were shown.
+	 */
+	private AuditEvent namingWhatWasShown(AuditEvent event) {
+		List<IBaseResource> shown = shownNow.get();
+		if (shown == null) {
+			return event;
+		}
+		Optional<String> patient = event.getEntity().stream()
+				.filter(e -> BalpConstants.CS_OBJECT_ROLE_1_PATIENT.equals(e.getRole().getCode()) && e.getWhat().hasReference())
+				.map(e -> new IdType(e.getWhat().getReference()).toUnqualifiedVersionless().getValue()).findFirst();
+		Set<String> named = new HashSet<>();
+		event.getEntity().stream().filter(e -> e.getWhat().hasReference())
+				.forEach(e -> named.add(new IdType(e.getWhat().getReference()).toUnqualifiedVersionless().getValue()));
+		int count = 0;
+		for (IBaseResource resource : shown) {
+			if (resource == null || resource.getIdElement().getIdPart() == null) {
+				continue;
+			}
+			String id = resource.getIdElement().toUnqualifiedVersionless().getValue();
+			if (patient.isPresent() && !patient.get().equals(id) && !ofPatient(resource, patient.get())) {
+				continue;
+			}
+			count++;
+			if (named.add(id)) {
+				event.addEntity().setWhat(new Reference(id))
+						.setType(new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT, "System Object"))
+						.setRole(new Coding(BalpConstants.CS_OBJECT_ROLE, BalpConstants.CS_OBJECT_ROLE_4_DOMAIN_RESOURCE, "Domain Resource"));
+			}
+		}
+		int shownCount = count;
+		event.getEntity().stream().filter(e -> BalpConstants.CS_OBJECT_ROLE_24_QUERY.equals(e.getRole().getCode())).findFirst()
+				.ifPresent(query -> query.addDetail().setType("shown").setValue(new StringType(Integer.toString(shownCount))));
+		return event;
+	}
+
+	private boolean ofPatient(IBaseResource resource, String patient) {
+		return fhirContext.newTerser().getCompartmentOwnersForResource("Patient", resource, Set.of()).stream()
+				.anyMatch(owner -> owner.toUnqualifiedVersionless().getValue().equals(patient));
 	}
 
 	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)

@@ -182,6 +182,26 @@ class AuditTest extends FhirServerTestSupport {
 		});
 	}
 
+	/** "Who was shown this report?" finds searches too: each resource a search answered is named, with the count. */
+	@Test
+	void aSearchNamesEveryResourceItShowedSoTheReportsTrailFindsIt() throws Exception {
+		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		Bundle found = clientFor("deyang-his", "deyang-his-demo-secret").search()
+				.byUrl("DiagnosticReport?subject=Patient/wang-xiuying&_include=DiagnosticReport:result").returnBundle(Bundle.class).execute();
+		assertThat(found.getEntry()).isNotEmpty();
+
+		for (Bundle.BundleEntryComponent entry : found.getEntry()) {
+			String shown = entry.getResource().getIdElement().toUnqualifiedVersionless().getValue();
+			assertThat(events("AuditEvent?entity=" + shown + "&_lastUpdated=ge" + since)).as(shown).anySatisfy(e -> {
+				assertThat(clients(e)).contains("deyang-his");
+				assertThat(e.getEntity()).anySatisfy(query -> assertThat(query.getDetail()).anySatisfy(d -> {
+					assertThat(d.getType()).isEqualTo("shown");
+					assertThat(Integer.parseInt(d.getValue().primitiveValue())).isEqualTo(found.getEntry().size());
+				}));
+			});
+		}
+	}
+
 	@Test
 	void aRequestRefusedBeforeTheServerIsAuditedToo() throws Exception {
 		String probe = unique("slash");
