@@ -22,13 +22,19 @@ public class AuditLog implements IBalpAuditEventSink {
 	private final String node;
 
 	/** @param node the node that answered, as events name it ({@code source.site}); the host name when not configured */
-	public AuditLog(AuditOutbox outbox, @org.springframework.beans.factory.annotation.Value("${yilian.node-name:}") String node) {
+	public AuditLog(AuditOutbox outbox, @org.springframework.beans.factory.annotation.Value("${yilian.node-name:}") String node,
+			java.time.Clock clock) {
 		this.outbox = outbox;
 		this.node = node.isBlank() ? hostName() : node;
+		this.clock = clock;
 	}
+
+	private final java.time.Clock clock;
 
 	@Override
 	public void recordAuditEvent(AuditEvent event) {
+		// HAPI's capture stamps its events with the host's time; every event is recorded by the server's one clock.
+		event.setRecorded(java.util.Date.from(clock.instant()));
 		if (event.getAction() == AuditEvent.AuditEventAction.D) {
 			nameTheDeletedByIdentifier(event);
 		}

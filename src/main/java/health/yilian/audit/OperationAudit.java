@@ -37,6 +37,8 @@ public class OperationAudit implements YilianInterceptor {
 	private static final Set<RestOperationTypeEnum> SEARCHES = Set.of(RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM,
 			RestOperationTypeEnum.GET_PAGE);
 
+	static final String OPERATION = "https://yilian.health/fhir/operation";
+
 	private final AuditLog log;
 	private final Clock clock;
 
@@ -53,6 +55,8 @@ public class OperationAudit implements YilianInterceptor {
 		RestOperationTypeEnum interaction = request.getRestOperationType();
 		if (OPERATIONS.contains(interaction)) {
 			AuditEvent event = InteractionEvent.of(request, 200, request.getOperation(), clock);
+			// The operation by name, so that an auditor asks for it: AuditEvent?subtype=https://yilian.health/fhir/operation|$recognizable
+			event.addSubtype(new Coding(OPERATION, request.getOperation(), null));
 			disclosed(response).forEach(what -> event.addEntity().setWhat(new Reference(what))
 					.setType(what.startsWith("Patient/")
 							? new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON, "Person")

@@ -182,6 +182,48 @@ class AuditTest extends FhirServerTestSupport {
 		});
 	}
 
+	/**
+	 * The auditors' questions, each one ordinary search: everything about one report, who read a patient on a day,
+	 * everything disclosed to an organisation in a period, every refusal today, every $recognizable disclosure about
+	 * a person.
+	 */
+	@Test
+	void auditorsAnswerTheirQuestionsByOrdinarySearch() throws Exception {
+		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		// The day the demo report was still recognisable; events are recorded by the server's clock.
+		clock.setDay(java.time.LocalDate.of(2026, 11, 12));
+		String day = "date=ge2026-11-12T00:00:00%2B08:00&date=lt2026-11-13T00:00:00%2B08:00&_lastUpdated=ge" + since + "&_count=200";
+		String report = "DiagnosticReport/lab-report-wang-xiuying";
+		clientFor("deyang-his", "deyang-his-demo-secret").read().resource(DiagnosticReport.class).withUrl(report).execute();
+		IGenericClient community = clientFor("chengbei-his", "chengbei-his-demo-secret");
+		community.operation().onType(org.hl7.fhir.r4.model.Patient.class).named("$recognizable")
+				.withParameter(org.hl7.fhir.r4.model.Parameters.class, "identifier",
+						new org.hl7.fhir.r4.model.StringType(RESIDENT_ID + "|510603198506124528"))
+				.useHttpGet().returnResourceType(Bundle.class).execute();
+		assertThatThrownBy(() -> community.read().resource(org.hl7.fhir.r4.model.Patient.class).withId("wang-xiuying").execute())
+				.isInstanceOf(BaseServerResponseException.class);
+		IGenericClient auditor = clientFor("commission-auditor", "auditor-demo-secret");
+
+		assertThat(events(auditor, "AuditEvent?entity=" + report + "&" + day)).as("everything about one report")
+				.anySatisfy(e -> assertThat(clients(e)).contains("deyang-his"));
+		assertThat(events(auditor, "AuditEvent?patient=Patient/wang-xiuying&" + day)).as("who read the patient that day")
+				.anySatisfy(e -> assertThat(clients(e)).contains("deyang-his"))
+				.anySatisfy(e -> assertThat(clients(e)).contains("chengbei-his"));
+		assertThat(events(auditor, "AuditEvent?agent=Organization/chengbei-community-health-centre&" + day))
+				.as("everything disclosed to the community centre in the period")
+				.anySatisfy(e -> assertThat(e.getEntity()).anySatisfy(x -> assertThat(x.getWhat().getReference()).isEqualTo(report)));
+		assertThat(events(auditor, "AuditEvent?outcome=4&" + day)).as("every refusal today")
+				.anySatisfy(e -> assertThat(clients(e)).contains("chengbei-his"));
+		assertThat(events(auditor, "AuditEvent?subtype=https://yilian.health/fhir/operation%7C%24recognizable&patient=Patient/wang-xiuying&" + day))
+				.as("every $recognizable disclosure about the person")
+				.isNotEmpty().allSatisfy(e -> assertThat(clients(e)).contains("chengbei-his"));
+	}
+
+	private static List<AuditEvent> events(IGenericClient client, String search) {
+		return client.search().byUrl(search).returnBundle(Bundle.class).execute().getEntry().stream()
+				.map(e -> (AuditEvent) e.getResource()).toList();
+	}
+
 	/** "Who was shown this report?" finds searches too: each resource a search answered is named, with the count. */
 	@Test
 	void aSearchNamesEveryResourceItShowedSoTheReportsTrailFindsIt() throws Exception {
