@@ -140,6 +140,7 @@ public class AccessPolicy {
 			Map.entry("$lastn", MEMBERS_AUDITORS_OPERATOR),
 			Map.entry("$document", AUDITORS_OPERATOR),
 			Map.entry("$export", AUDITORS),
+			Map.entry("$export-poll-status", AUDITORS),
 			Map.entry("$verify-audit-trail", AUDITORS),
 			// Maintenance and repairs.
 			Map.entry("$invalidate-expansion", OPERATOR),

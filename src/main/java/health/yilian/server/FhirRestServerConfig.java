@@ -40,6 +40,7 @@ public class FhirRestServerConfig {
 			IFhirSystemDao<?, ?> systemDao,
 			ca.uhn.fhir.jpa.provider.JpaSystemProvider<?, ?> systemProvider,
 			ValueSetOperationProvider valueSetOperations,
+			ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider bulkExport,
 			JpaStorageSettings storageSettings,
 			ISearchParamRegistry searchParamRegistry,
 			IValidationSupport validationSupport,
@@ -80,7 +81,8 @@ public class FhirRestServerConfig {
 		// Whatever the rules: without it a request for Turtle fails with a 500.
 		server.registerInterceptor(new TurtleNotOffered());
 		server.registerProviders(resourceProviders.createProviders());
-		server.registerProviders(systemProvider, valueSetOperations);
+		// Bulk Data $export: the audit trail (and whatever auditors may read) as NDJSON for the health commission.
+		server.registerProviders(systemProvider, valueSetOperations, bulkExport);
 		server.registerProviders(List.copyOf(operations));
 		server.setPagingProvider(pagingProvider);
 		server.setDefaultResponseEncoding(EncodingEnum.JSON);
