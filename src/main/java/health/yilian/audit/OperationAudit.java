@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
  *       {@code $recognition} says why one is or is not shared): one event, naming every resource the answer disclosed
  *       and the patients they are about, so that {@code AuditEvent?patient=} finds who received them;</li>
  *   <li>searches that found nothing, and counts ({@code _summary=count}): one event with the query, since a search
- *       that answers "none" or "7" still tells something.</li>
+ *       that answers "none" or "7" still tells something; inside a batch too.</li>
  * </ul>
  */
 @Component
@@ -64,8 +64,26 @@ public class OperationAudit implements YilianInterceptor {
 			log.recordOnItsOwn(event);
 		} else if (SEARCHES.contains(interaction) && response instanceof Bundle bundle && !bundle.hasEntry()) {
 			log.recordOnItsOwn(InteractionEvent.of(request, 200, bundle.hasTotal() ? "count " + bundle.getTotal() : "no match", clock));
+		} else if ((interaction == RestOperationTypeEnum.BATCH || interaction == RestOperationTypeEnum.TRANSACTION)
+				&& request.getResource() instanceof Bundle batch && response instanceof Bundle answers) {
+			emptySearchesOf(batch, answers, request);
 		}
 		return true;
+	}
+
+	/**
+	 * A batch's entries are answered inside the batch, where no response hook runs for each: a search entry that found
+	 * nothing is recorded from the batch's answer, as the same search alone would be.
+	 */
+	private void emptySearchesOf(Bundle batch, Bundle answers, RequestDetails request) {
+		for (int i = 0; i < Math.min(batch.getEntry().size(), answers.getEntry().size()); i++) {
+			Bundle.BundleEntryRequestComponent asked = batch.getEntry().get(i).getRequest();
+			if (asked.getMethod() == Bundle.HTTPVerb.GET && answers.getEntry().get(i).getResource() instanceof Bundle found
+					&& found.getType() == Bundle.BundleType.SEARCHSET && !found.hasEntry()) {
+				log.recordOnItsOwn(InteractionEvent.of("GET", asked.getUrl(), java.util.Optional.empty(), 200,
+						found.hasTotal() ? "count " + found.getTotal() : "no match", health.yilian.security.Caller.of(request), clock));
+			}
+		}
 	}
 
 	/** Every resource an answer carries, and the patients its results are about. */
