@@ -45,22 +45,59 @@ public class BalpAudit implements YilianInterceptor {
 	private final ThreadLocal<List<IBaseResource>> shownNow = new ThreadLocal<>();
 	private final FhirContext fhirContext;
 
+	/** The events HAPI's capture makes for what is being shown, gathered to be judged together. */
+	private final ThreadLocal<List<AuditEvent>> madeNow = new ThreadLocal<>();
+	private final AuditLog log;
+
 	public BalpAudit(AuditLog log, AuditAgents agents, FhirContext fhirContext) {
 		this.fhirContext = fhirContext;
-		capture.registerInterceptor(new BalpAuditCaptureInterceptor(event -> log.recordAuditEvent(namingWhatWasShown(event)), agents));
+		this.log = log;
+		capture.registerInterceptor(new BalpAuditCaptureInterceptor(event -> {
+			List<AuditEvent> gathering = madeNow.get();
+			if (gathering != null) {
+				gathering.add(event);
+			} else {
+				log.recordAuditEvent(event);
+			}
+		}, agents));
 	}
 
 	@Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
 	public void shown(IPreResourceShowDetails shown, RequestDetails request, ServletRequestDetails client) {
 		if (client != null) {
 			shownNow.set(shown.getAllResources());
+			madeNow.set(new java.util.ArrayList<>());
 			try {
 				capture.callHooks(Pointcut.STORAGE_PRESHOW_RESOURCES, new HookParams()
 						.add(IPreResourceShowDetails.class, shown).add(RequestDetails.class, request).add(ServletRequestDetails.class, client));
+				onePerPatient(madeNow.get()).forEach(event -> log.recordAuditEvent(namingWhatWasShown(event)));
 			} finally {
 				shownNow.remove();
+				madeNow.remove();
 			}
 		}
+	}
+
+	/**
+	 * HAPI's capture makes one query event per owner of the Patient compartment of what is shown, and takes every
+	 * reference of a compartment parameter for an owner: an Observation's {@code performer}, the lab, became a
+	 * "patient", and each page of results was counted twice. Events about a patient that is not a Patient are dropped;
+	 * when no other remains, one is kept as the plain query it is.
+	 */
+	private static List<AuditEvent> onePerPatient(List<AuditEvent> made) {
+		List<AuditEvent> real = new java.util.ArrayList<>();
+		List<AuditEvent> aboutNoPatient = new java.util.ArrayList<>();
+		for (AuditEvent event : made) {
+			boolean namedAPatient = event.getEntity().stream().anyMatch(BalpAudit::isPatientEntity);
+			event.getEntity().removeIf(e -> isPatientEntity(e) && !(e.getWhat().hasReference() && e.getWhat().getReference().startsWith("Patient/")));
+			boolean namesAPatient = event.getEntity().stream().anyMatch(BalpAudit::isPatientEntity);
+			(namedAPatient && !namesAPatient ? aboutNoPatient : real).add(event);
+		}
+		return !real.isEmpty() || aboutNoPatient.isEmpty() ? real : List.of(aboutNoPatient.get(0));
+	}
+
+	private static boolean isPatientEntity(AuditEvent.AuditEventEntityComponent entity) {
+		return BalpConstants.CS_OBJECT_ROLE_1_PATIENT.equals(entity.getRole().getCode());
 	}
 
 	/**

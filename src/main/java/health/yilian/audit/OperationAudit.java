@@ -26,7 +26,9 @@ import org.springframework.stereotype.Component;
  *       {@code $recognition} says why one is or is not shared): one event, naming every resource the answer disclosed
  *       and the patients they are about, so that {@code AuditEvent?patient=} finds who received them;</li>
  *   <li>searches that found nothing, and counts ({@code _summary=count}): one event with the query, since a search
- *       that answers "none" or "7" still tells something; inside a batch too.</li>
+ *       that answers "none" or "7" still tells something;</li>
+ *   <li>histories ({@code _history}), naming the versions shown;</li>
+ *   <li>each of these inside a batch too.</li>
  * </ul>
  */
 @Component
@@ -38,6 +40,8 @@ public class OperationAudit implements YilianInterceptor {
 			RestOperationTypeEnum.GET_PAGE);
 
 	static final String OPERATION = "https://yilian.health/fhir/operation";
+	private static final Set<RestOperationTypeEnum> HISTORIES = Set.of(RestOperationTypeEnum.HISTORY_INSTANCE,
+			RestOperationTypeEnum.HISTORY_TYPE, RestOperationTypeEnum.HISTORY_SYSTEM);
 
 	private final AuditLog log;
 	private final Clock clock;
@@ -54,36 +58,54 @@ public class OperationAudit implements YilianInterceptor {
 		}
 		RestOperationTypeEnum interaction = request.getRestOperationType();
 		if (OPERATIONS.contains(interaction)) {
-			AuditEvent event = InteractionEvent.of(request, 200, request.getOperation(), clock);
-			// The operation by name, so that an auditor asks for it: AuditEvent?subtype=https://yilian.health/fhir/operation|$recognizable
-			event.addSubtype(new Coding(OPERATION, request.getOperation(), null));
-			disclosed(response).forEach(what -> event.addEntity().setWhat(new Reference(what))
-					.setType(what.startsWith("Patient/")
-							? new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON, "Person")
-							: new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT, "System Object")));
-			log.recordOnItsOwn(event);
+			log.recordOnItsOwn(disclosing(InteractionEvent.of(request, 200, request.getOperation(), clock), request.getOperation(), response));
+		} else if (HISTORIES.contains(interaction)) {
+			log.recordOnItsOwn(disclosing(InteractionEvent.of(request, 200, "history", clock), "_history", response));
 		} else if (SEARCHES.contains(interaction) && response instanceof Bundle bundle && !bundle.hasEntry()) {
 			log.recordOnItsOwn(InteractionEvent.of(request, 200, bundle.hasTotal() ? "count " + bundle.getTotal() : "no match", clock));
 		} else if ((interaction == RestOperationTypeEnum.BATCH || interaction == RestOperationTypeEnum.TRANSACTION)
 				&& request.getResource() instanceof Bundle batch && response instanceof Bundle answers) {
-			emptySearchesOf(batch, answers, request);
+			entriesOf(batch, answers, request);
 		}
 		return true;
 	}
 
 	/**
-	 * A batch's entries are answered inside the batch, where no response hook runs for each: a search entry that found
-	 * nothing is recorded from the batch's answer, as the same search alone would be.
+	 * A batch's entries are answered inside the batch, where no response hook runs for each: an operation, a history
+	 * and a search that found nothing are recorded from the batch's answer, as the same request alone would be.
 	 */
-	private void emptySearchesOf(Bundle batch, Bundle answers, RequestDetails request) {
+	private void entriesOf(Bundle batch, Bundle answers, RequestDetails request) {
 		for (int i = 0; i < Math.min(batch.getEntry().size(), answers.getEntry().size()); i++) {
 			Bundle.BundleEntryRequestComponent asked = batch.getEntry().get(i).getRequest();
-			if (asked.getMethod() == Bundle.HTTPVerb.GET && answers.getEntry().get(i).getResource() instanceof Bundle found
-					&& found.getType() == Bundle.BundleType.SEARCHSET && !found.hasEntry()) {
+			IBaseResource answer = answers.getEntry().get(i).getResource();
+			if (asked.getMethod() != Bundle.HTTPVerb.GET || answer == null || !answers.getEntry().get(i).getResponse().getStatus().startsWith("2")) {
+				continue; // writes are BALP's; a refused entry is recorded as refused
+			}
+			java.util.regex.Matcher operation = OPERATION_IN_URL.matcher(asked.getUrl());
+			java.util.Optional<health.yilian.security.Caller> caller = health.yilian.security.Caller.of(request);
+			if (operation.find()) {
+				log.recordOnItsOwn(disclosing(InteractionEvent.of("GET", asked.getUrl(), java.util.Optional.empty(), 200, operation.group(1), caller, clock),
+						operation.group(1), answer));
+			} else if (answer instanceof Bundle history && history.getType() == Bundle.BundleType.HISTORY) {
+				log.recordOnItsOwn(disclosing(InteractionEvent.of("GET", asked.getUrl(), java.util.Optional.empty(), 200, "history", caller, clock),
+						"_history", answer));
+			} else if (answer instanceof Bundle found && found.getType() == Bundle.BundleType.SEARCHSET && !found.hasEntry()) {
 				log.recordOnItsOwn(InteractionEvent.of("GET", asked.getUrl(), java.util.Optional.empty(), 200,
-						found.hasTotal() ? "count " + found.getTotal() : "no match", health.yilian.security.Caller.of(request), clock));
+						found.hasTotal() ? "count " + found.getTotal() : "no match", caller, clock));
 			}
 		}
+	}
+
+	private static final java.util.regex.Pattern OPERATION_IN_URL = java.util.regex.Pattern.compile("(?:^|/)(\\$[A-Za-z][A-Za-z0-9.-]*)");
+
+	/** The interaction by name (AuditEvent?subtype=https://yilian.health/fhir/operation|$recognizable) and all it disclosed. */
+	private static AuditEvent disclosing(AuditEvent event, String interaction, IBaseResource answer) {
+		event.addSubtype(new Coding(OPERATION, interaction, null));
+		disclosed(answer).forEach(what -> event.addEntity().setWhat(new Reference(what))
+				.setType(what.startsWith("Patient/")
+						? new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_1_PERSON, "Person")
+						: new Coding(BalpConstants.CS_AUDIT_ENTITY_TYPE, BalpConstants.CS_AUDIT_ENTITY_TYPE_2_SYSTEM_OBJECT, "System Object")));
+		return event;
 	}
 
 	/** Every resource an answer carries, and the patients its results are about. */

@@ -36,18 +36,32 @@ class AuditLedgerTest extends FhirServerTestSupport {
 		String patient = json(li);
 		String nobody = unique("nobody");
 
+		HttpResponse<String> stored = send("POST", "/fhir/Patient", patient, "Authorization", token);
+		assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+		String id = "Patient/" + stored.headers().firstValue("Location").orElseThrow().replaceAll(".*/Patient/([^/]+).*", "$1");
+		org.hl7.fhir.r4.model.Observation potassium = example("Observation-potassium-wang-xiuying", org.hl7.fhir.r4.model.Observation.class);
+		potassium.setId((String) null);
+		potassium.setSubject(new org.hl7.fhir.r4.model.Reference(id)).setPerformer(List.of(new org.hl7.fhir.r4.model.Reference(SECOND)));
+		fhir.create().resource(potassium).execute();
+
 		// Drain what earlier tests left, then count from here on.
 		fhir.search().byUrl("AuditEvent?_count=1").returnBundle(Bundle.class).execute();
-		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-		Thread.sleep(1_100);
+		// The next whole second: _lastUpdated has seconds, and what was drained just now must fall before it.
+		java.time.Instant start = java.time.Instant.now().plusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(start);
+		Thread.sleep(java.time.Duration.between(java.time.Instant.now(), start).toMillis() + 50);
 
 		Map<String, Integer> script = new LinkedHashMap<>();
-		HttpResponse<String> created = send("POST", "/fhir/Patient", patient, "Authorization", token);
-		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-		String id = "Patient/" + created.headers().firstValue("Location").orElseThrow().replaceAll(".*/Patient/([^/]+).*", "$1");
+		li.getIdentifier().get(1).setValue(unique("EY"));
+		li.getIdentifier().get(0).setValue(newResidentId());
+		expect(send("POST", "/fhir/Patient", json(li), "Authorization", token), 201);
 		script.put("create", 1);
 		expect(send("GET", "/fhir/" + id, null, "Authorization", token), 200);
 		script.put("read", 1);
+		expect(send("GET", "/fhir/" + id + "/_history", null, "Authorization", token), 200);
+		script.put("history", 1);
+		expect(send("GET", "/fhir/Observation?subject=" + id, null, "Authorization", token), 200);
+		script.put("search of a result (its performer is no patient)", 1);
 		expect(send("GET", "/fhir/Patient?identifier=" + SECOND_MRN + "%7C" + li.getIdentifier().get(1).getValue(), null, "Authorization", token), 200);
 		script.put("search with a result", 1);
 		expect(send("GET", "/fhir/Patient?name=" + nobody, null, "Authorization", token), 200);
@@ -58,9 +72,11 @@ class AuditLedgerTest extends FhirServerTestSupport {
 		expect(send("GET", "/fhir/" + id + "/$recognizable", null, "Authorization", token), 200);
 		script.put("operation", 1);
 		String batch = "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[{\"request\":{\"method\":\"GET\",\"url\":\"" + id + "\"}},"
-				+ "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?name=" + nobody + "\"}}]}";
+				+ "{\"request\":{\"method\":\"GET\",\"url\":\"Patient?name=" + nobody + "\"}},"
+				+ "{\"request\":{\"method\":\"GET\",\"url\":\"" + id + "/$recognizable\"}},"
+				+ "{\"request\":{\"method\":\"GET\",\"url\":\"" + id + "/_history\"}}]}";
 		expect(send("POST", "/fhir", batch, "Authorization", token), 200);
-		script.put("batch: a read and an empty search", 2);
+		script.put("batch: a read, an empty search, an operation, a history", 4);
 		expect(send("GET", "/fhir/Patient/wang-xiuying", null, "Authorization", token), 404);
 		script.put("refused: another hospital's patient", 1);
 		expect(send("POST", "/fhir/AuditEvent", "{\"resourceType\":\"AuditEvent\"}", "Authorization", token), 403);
@@ -81,7 +97,8 @@ class AuditLedgerTest extends FhirServerTestSupport {
 			}
 			Thread.sleep(100);
 		}
-		List<String> summary = events.stream().map(e -> e.getOutcome().toCode() + " " + clients(e) + " " + e.getEntityFirstRep().getDescription()).toList();
+		List<String> summary = events.stream().map(e -> e.getOutcome().toCode() + " " + e.getSubtypeFirstRep().getCode() + " " + clients(e) + " "
+				+ e.getEntity().stream().map(x -> x.getWhat().getReference() + "|" + x.getDescription()).toList()).toList();
 		assertThat(events).as("events of the session " + script + ": " + summary).hasSize(expected);
 		assertThat(events.stream().filter(e -> !clients(e).contains("anonymous")))
 				.allSatisfy(e -> assertThat(e.getAgent()).anySatisfy(a -> assertThat(a.getWho().getReference()).isEqualTo(SECOND)));
