@@ -89,14 +89,11 @@ public class AuditChain {
 			broken = Optional.of(new Break(expected - 1, null, "removed", "the link before the period, " + (expected - 1) + ", is missing"));
 		}
 		long checked = 0;
-		java.util.Map<String, AuditEvent> events = new java.util.HashMap<>();
-		for (Link link : links) {
-			if (broken.isPresent()) {
-				break;
-			}
-			if (!events.containsKey(link.event())) {
-				events.clear();
-				events.putAll(read(links.subList(links.indexOf(link), Math.min(links.size(), links.indexOf(link) + READ_BATCH))));
+		java.util.Map<String, AuditEvent> events = java.util.Map.of();
+		for (int i = 0; i < links.size() && broken.isEmpty(); i++) {
+			Link link = links.get(i);
+			if (i % READ_BATCH == 0) {
+				events = read(links.subList(i, Math.min(links.size(), i + READ_BATCH)));
 			}
 			if (link.seq() != expected) {
 				broken = Optional.of(new Break(expected, null, "removed", "links " + expected + " to " + (link.seq() - 1)

@@ -39,8 +39,11 @@ public class ReferenceTargets extends WriteRule {
 
 	private static final String CORE = "http://hl7.org/fhir/StructureDefinition/";
 
-	/** Where a profile constrains a reference's targets: element path, allowed target profiles. */
-	private record Constraint(String path, List<String> targetProfiles) {}
+	/**
+	 * Where a profile constrains a reference's targets: element path, allowed target profiles, the resource types they
+	 * are profiles of, and the Organization profiles among them (resolved once, not on every write).
+	 */
+	private record Constraint(String path, List<String> targetProfiles, List<String> allowedTypes, List<String> organizationProfiles) {}
 
 	private final FhirContext fhirContext;
 	private final YilianGuide guide;
@@ -77,14 +80,14 @@ public class ReferenceTargets extends WriteRule {
 		if (type == null) {
 			return;
 		}
-		List<String> allowedTypes = constraint.targetProfiles().stream().map(this::typeOf).distinct().toList();
+		List<String> allowedTypes = constraint.allowedTypes();
 		String profileName = profile.substring(profile.lastIndexOf('/') + 1);
 		if (!allowedTypes.contains(type)) {
 			throw refuse("yl-reference-target", constraint.path(), reference + " is a " + type + "; " + profileName
 					+ " allows only " + String.join(" or ", allowedTypes) + " here (" + names(constraint.targetProfiles()) + ")");
 		}
 		if ("Organization".equals(type)) {
-			List<String> organizationProfiles = constraint.targetProfiles().stream().filter(p -> "Organization".equals(typeOf(p))).toList();
+			List<String> organizationProfiles = constraint.organizationProfiles();
 			if (organizationProfiles.contains(CORE + "Organization")) {
 				return;
 			}
@@ -113,7 +116,9 @@ public class ReferenceTargets extends WriteRule {
 				}
 			}
 		}
-		return byPath.entrySet().stream().map(e -> new Constraint(e.getKey(), List.copyOf(e.getValue()))).toList();
+		return byPath.entrySet().stream().map(e -> new Constraint(e.getKey(), List.copyOf(e.getValue()),
+				e.getValue().stream().map(this::typeOf).distinct().toList(),
+				e.getValue().stream().filter(p -> "Organization".equals(typeOf(p))).toList())).toList();
 	}
 
 	private String typeOf(String targetProfile) {
