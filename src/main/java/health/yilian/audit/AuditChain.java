@@ -40,8 +40,13 @@ public class AuditChain {
 	private final FhirContext fhirContext;
 	private final IFhirResourceDao<AuditEvent> auditEvents;
 	private final Clock clock;
+	private final io.micrometer.core.instrument.Timer linking;
 
-	public AuditChain(javax.sql.DataSource dataSource, FhirContext fhirContext, DaoRegistry daoRegistry, Clock clock) {
+	public AuditChain(javax.sql.DataSource dataSource, FhirContext fhirContext, DaoRegistry daoRegistry, Clock clock,
+			io.micrometer.core.instrument.MeterRegistry meters) {
+		// What the chain costs (bench/run reports it against the server's CPU time): hashing and inserting the links.
+		this.linking = io.micrometer.core.instrument.Timer.builder("yilian.audit.chain.link")
+				.description("Time spent hashing stored audit events and linking them onto the chain").register(meters);
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.fhirContext = fhirContext;
 		this.auditEvents = daoRegistry.getResourceDao(AuditEvent.class);
@@ -49,14 +54,21 @@ public class AuditChain {
 		// Beside the outbox, outside HAPI's schema; made here for the same reason.
 		jdbc.execute("CREATE TABLE IF NOT EXISTS yl_audit_chain (seq BIGINT PRIMARY KEY, event_id VARCHAR(100) NOT NULL, "
 				+ "linked TIMESTAMP NOT NULL, hash CHAR(64) NOT NULL)");
+		// Where the kept chain begins once the oldest links have passed their retention (AuditRetention).
+		jdbc.execute("CREATE TABLE IF NOT EXISTS yl_audit_checkpoint (seq BIGINT PRIMARY KEY, hash CHAR(64) NOT NULL, made TIMESTAMP NOT NULL)");
 	}
 
 	/** Links stored events (their ids assigned) onto the chain, in order, in the caller's transaction. */
 	void link(List<AuditEvent> stored) {
-		List<Link> head = jdbc.query("SELECT seq, event_id, hash FROM yl_audit_chain ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY FOR UPDATE",
-				(rs, i) -> new Link(rs.getLong(1), rs.getString(2), rs.getString(3)));
-		long seq = head.isEmpty() ? 0 : head.get(0).seq();
-		String hash = head.isEmpty() ? GENESIS : head.get(0).hash();
+		linking.record(() -> linkTimed(stored));
+	}
+
+	private void linkTimed(List<AuditEvent> stored) {
+		// Two drainers reading the same head both try the same next seq: the primary key lets one of them through.
+		Optional<Link> head = jdbc.query("SELECT seq, event_id, hash FROM yl_audit_chain ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY FOR UPDATE",
+				(rs, i) -> new Link(rs.getLong(1), rs.getString(2), rs.getString(3))).stream().findFirst().or(this::checkpoint);
+		long seq = head.map(Link::seq).orElse(0L);
+		String hash = head.map(Link::hash).orElse(GENESIS);
 		Timestamp now = Timestamp.from(clock.instant());
 		List<Object[]> rows = new ArrayList<>();
 		for (AuditEvent event : stored) {
@@ -67,7 +79,8 @@ public class AuditChain {
 	}
 
 	/** What verification found over a period: the links checked, the chain's head, and the first break if any. */
-	public record Verification(long checked, Optional<Long> first, Optional<Long> last, String head, Optional<Break> firstBreak) {}
+	public record Verification(long checked, Optional<Long> first, Optional<Long> last, String head, Optional<Long> checkpoint,
+			Optional<Break> firstBreak) {}
 
 	/** Where the chain breaks: the link, the event, what is wrong. */
 	public record Break(long seq, String event, String kind, String detail) {}
@@ -77,16 +90,22 @@ public class AuditChain {
 		List<Link> links = jdbc.query("SELECT seq, event_id, hash FROM yl_audit_chain WHERE linked >= ? AND linked < ? ORDER BY seq",
 				(rs, i) -> new Link(rs.getLong(1), rs.getString(2), rs.getString(3)), Timestamp.from(from), Timestamp.from(to));
 		String head = jdbc.query("SELECT hash FROM yl_audit_chain ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY", (rs, i) -> rs.getString(1))
-				.stream().findFirst().orElse(GENESIS);
+				.stream().findFirst().or(() -> checkpoint().map(Link::hash)).orElse(GENESIS);
+		Optional<Long> checkpoint = checkpoint().map(Link::seq);
 		if (links.isEmpty()) {
-			return new Verification(0, Optional.empty(), Optional.empty(), head, Optional.empty());
+			return new Verification(0, Optional.empty(), Optional.empty(), head, checkpoint, Optional.empty());
 		}
-		long expected = links.get(0).seq();
+		long firstSeq = links.get(0).seq();
+		long expected = firstSeq;
 		String previous = expected == 1 ? GENESIS : jdbc.query("SELECT hash FROM yl_audit_chain WHERE seq = ?", (rs, i) -> rs.getString(1), expected - 1)
-				.stream().findFirst().orElse(null);
+				.stream().findFirst()
+				// The first link kept after a retention run follows the checkpoint, which holds the last removed link's hash.
+				.or(() -> checkpoint().filter(c -> c.seq() == firstSeq - 1).map(Link::hash))
+				.orElse(null);
 		Optional<Break> broken = Optional.empty();
 		if (previous == null) {
-			broken = Optional.of(new Break(expected - 1, null, "removed", "the link before the period, " + (expected - 1) + ", is missing"));
+			broken = Optional.of(new Break(expected - 1, null, "removed", "the link before the period, " + (expected - 1) + ", is missing"
+					+ checkpoint.map(c -> " (links up to " + c + " were removed by the retention rule)").orElse("")));
 		}
 		long checked = 0;
 		java.util.Map<String, AuditEvent> events = java.util.Map.of();
@@ -111,7 +130,36 @@ public class AuditChain {
 			expected++;
 			checked++;
 		}
-		return new Verification(checked, Optional.of(links.get(0).seq()), Optional.of(links.get(links.size() - 1).seq()), head, broken);
+		return new Verification(checked, Optional.of(links.get(0).seq()), Optional.of(links.get(links.size() - 1).seq()), head, checkpoint, broken);
+	}
+
+	/** The latest checkpoint: the last link a retention run removed, and its hash. */
+	private Optional<Link> checkpoint() {
+		return jdbc.query("SELECT seq, hash FROM yl_audit_checkpoint ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY",
+				(rs, i) -> new Link(rs.getLong(1), null, rs.getString(2))).stream().findFirst();
+	}
+
+	/** A link as a retention run sees it: its place, its event, when it was made. */
+	record Aged(long seq, String event, Instant linked, String hash) {}
+
+	/**
+	 * The oldest links, at most {@code max}, in chain order and locked, as far as they were made before {@code cutoff}:
+	 * the first younger link ends the run, so what is removed is always the chain's beginning and the rest stays whole.
+	 */
+	List<Aged> oldest(Instant cutoff, int max) {
+		List<Aged> oldest = jdbc.query("SELECT seq, event_id, linked, hash FROM yl_audit_chain ORDER BY seq FETCH FIRST " + max + " ROWS ONLY FOR UPDATE",
+				(rs, i) -> new Aged(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(), rs.getString(4)));
+		int older = 0;
+		while (older < oldest.size() && oldest.get(older).linked().isBefore(cutoff)) {
+			older++;
+		}
+		return oldest.subList(0, older);
+	}
+
+	/** Takes the links up to {@code last} off the chain, in the caller's transaction, leaving {@code last} as the checkpoint. */
+	void removeThrough(Aged last) {
+		jdbc.update("INSERT INTO yl_audit_checkpoint (seq, hash, made) VALUES (?, ?, ?)", last.seq(), last.hash(), Timestamp.from(clock.instant()));
+		jdbc.update("DELETE FROM yl_audit_chain WHERE seq <= ?", last.seq());
 	}
 
 	/** The links' events still stored, by id, in one search (a deleted one is not found). */

@@ -18,7 +18,9 @@ import org.springframework.stereotype.Component;
  * whole, by its {@link AuditChain}: {@code verified}, the links {@code checked} ({@code first}, {@code last}), the
  * chain's {@code head} hash (note it down: a later verification that answers a different history for the same links
  * shows a rewrite), and at the first break, {@code break} with its {@code sequence}, {@code event}, {@code kind}
- * ({@code removed} or {@code altered}) and {@code detail}. Without {@code start} and {@code end}: the whole trail.
+ * ({@code removed} or {@code altered}) and {@code detail}; once the retention rule has removed the oldest links, {@code
+ * checkpoint}, the last link removed, after which the kept chain begins. Without {@code start} and {@code end}: the
+ * whole trail kept.
  */
 @Component
 public class AuditTrailVerification implements YilianOperationProvider {
@@ -46,6 +48,7 @@ public class AuditTrailVerification implements YilianOperationProvider {
 		verification.first().ifPresent(f -> result.addParameter().setName("first").setValue(new StringType(f.toString())));
 		verification.last().ifPresent(l -> result.addParameter().setName("last").setValue(new StringType(l.toString())));
 		result.addParameter().setName("head").setValue(new StringType(verification.head()));
+		verification.checkpoint().ifPresent(c -> result.addParameter().setName("checkpoint").setValue(new StringType(c.toString())));
 		verification.firstBreak().ifPresent(b -> {
 			Parameters.ParametersParameterComponent broken = result.addParameter().setName("break");
 			broken.addPart().setName("sequence").setValue(new StringType(Long.toString(b.seq())));

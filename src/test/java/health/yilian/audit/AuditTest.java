@@ -53,7 +53,7 @@ class AuditTest extends FhirServerTestSupport {
 	@Test
 	void whoReceivedAPatientsReportsThroughRecognitionIsFoundUnderThePatient() throws Exception {
 		IGenericClient community = clientFor("chengbei-his", "chengbei-his-demo-secret");
-		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		String since = now();
 		clock.setDay(java.time.LocalDate.of(2026, 11, 9)); // the day after the report, while its items are valid
 		community.operation().onType(org.hl7.fhir.r4.model.Patient.class).named("$recognizable")
 				.withParameter(org.hl7.fhir.r4.model.Parameters.class, "identifier",
@@ -61,7 +61,7 @@ class AuditTest extends FhirServerTestSupport {
 				.useHttpGet().returnResourceType(Bundle.class).execute();
 
 		// Recorded by the test clock, which stands still: this test's events are those stored since it began.
-		assertThat(events("AuditEvent?patient=Patient/wang-xiuying&_lastUpdated=ge" + since + "&_count=200")).anySatisfy(e -> {
+		assertThat(eventsSince(since, "AuditEvent?patient=Patient/wang-xiuying")).anySatisfy(e -> {
 			assertThat(clients(e)).contains("chengbei-his");
 			assertThat(e.getEntity()).extracting(x -> x.getWhat().getReference()).contains("DiagnosticReport/lab-report-wang-xiuying");
 		});
@@ -70,11 +70,11 @@ class AuditTest extends FhirServerTestSupport {
 	@Test
 	void aRefusalNamingAResourceThatDoesNotExistIsStoredToo() throws Exception {
 		String missing = unique("no-such-patient-");
-		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		String since = now();
 		assertThatThrownBy(() -> clientFor("deyang-his", "deyang-his-demo-secret").read().resource(org.hl7.fhir.r4.model.Patient.class)
 				.withId(missing).execute()).isInstanceOf(BaseServerResponseException.class);
 
-		assertThat(events("AuditEvent?outcome=4&_lastUpdated=ge" + since + "&_count=200")).anySatisfy(e -> {
+		assertThat(eventsSince(since, "AuditEvent?outcome=4")).anySatisfy(e -> {
 			assertThat(clients(e)).contains("deyang-his");
 			assertThat(e.getEntityFirstRep().getWhat().getIdentifier().getValue()).isEqualTo("Patient/" + missing);
 		});
@@ -120,10 +120,10 @@ class AuditTest extends FhirServerTestSupport {
 	@Test
 	void aSearchThatFindsNothingIsAuditedToo() throws Exception {
 		String probe = unique("无此人");
-		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		String since = now();
 		clientFor("deyang-his", "deyang-his-demo-secret").search().byUrl("Patient?name=" + probe).returnBundle(Bundle.class).execute();
 
-		assertThat(events("AuditEvent?outcome=0&_lastUpdated=ge" + since + "&_count=200")).anySatisfy(e -> {
+		assertThat(eventsSince(since, "AuditEvent?outcome=0")).anySatisfy(e -> {
 			assertThat(clients(e)).contains("deyang-his");
 			assertThat(e.getEntityFirstRep().getDescription()).contains(java.net.URLEncoder.encode(probe, java.nio.charset.StandardCharsets.UTF_8).substring(0, 6));
 		});
@@ -139,12 +139,12 @@ class AuditTest extends FhirServerTestSupport {
 		transaction.addEntry().setResource(report).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("DiagnosticReport");
 		transaction.addEntry().setResource(notItsScope).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("ServiceRequest");
 
-		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		String since = now();
 		assertThatThrownBy(() -> lis.transaction().withBundle(transaction).execute()).isInstanceOf(ForbiddenOperationException.class);
 
 		assertThat(fhir.search().byUrl("DiagnosticReport?identifier=" + identifier).returnBundle(Bundle.class).execute().getEntry()).isEmpty();
 		// Recorded times follow the test clock, which stands still: the events of this test are those stored since it began.
-		assertThat(events("AuditEvent?outcome=4&_lastUpdated=ge" + since + "&_count=200")).anySatisfy(e -> {
+		assertThat(eventsSince(since, "AuditEvent?outcome=4")).anySatisfy(e -> {
 			assertThat(clients(e)).contains("deyang-lis");
 			assertThat(e.getOutcomeDesc()).contains("403").contains("yl-scope");
 		});
@@ -166,18 +166,13 @@ class AuditTest extends FhirServerTestSupport {
 	@Test
 	void aCallWithoutATokenIsAuditedToo() throws Exception {
 		String probe = unique("probe");
-		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		String since = now();
 		java.net.http.HttpResponse<String> refused = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
 				java.net.URI.create("http://localhost:" + port + "/fhir/Patient?name=" + probe)).GET().build(),
 				java.net.http.HttpResponse.BodyHandlers.ofString());
 		assertThat(refused.statusCode()).isEqualTo(401);
 
-		// Refused before HAPI, the event is appended when the response has gone: wait for it a moment.
-		for (int i = 0; i < 50 && events("AuditEvent?outcome=4&_lastUpdated=ge" + since + "&_count=200").stream()
-				.noneMatch(e -> e.getOutcomeDesc().startsWith("HTTP 401")); i++) {
-			Thread.sleep(100);
-		}
-		assertThat(events("AuditEvent?outcome=4&_lastUpdated=ge" + since + "&_count=200")).anySatisfy(e -> {
+		assertThat(eventsSince(since, "AuditEvent?outcome=4", e -> e.getOutcomeDesc().startsWith("HTTP 401"))).anySatisfy(e -> {
 			assertThat(e.getOutcomeDesc()).startsWith("HTTP 401");
 			assertThat(e.getEntityFirstRep().getDescription()).contains(probe);
 			assertThat(clients(e)).containsExactly("anonymous");
@@ -191,7 +186,7 @@ class AuditTest extends FhirServerTestSupport {
 	 */
 	@Test
 	void auditorsAnswerTheirQuestionsByOrdinarySearch() throws Exception {
-		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		String since = now();
 		// The day the demo report was still recognisable; events are recorded by the server's clock.
 		clock.setDay(java.time.LocalDate.of(2026, 11, 12));
 		String day = "date=ge2026-11-12T00:00:00%2B08:00&date=lt2026-11-13T00:00:00%2B08:00&_lastUpdated=ge" + since + "&_count=200";
@@ -229,14 +224,14 @@ class AuditTest extends FhirServerTestSupport {
 	/** "Who was shown this report?" finds searches too: each resource a search answered is named, with the count. */
 	@Test
 	void aSearchNamesEveryResourceItShowedSoTheReportsTrailFindsIt() throws Exception {
-		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		String since = now();
 		Bundle found = clientFor("deyang-his", "deyang-his-demo-secret").search()
 				.byUrl("DiagnosticReport?subject=Patient/wang-xiuying&_include=DiagnosticReport:result").returnBundle(Bundle.class).execute();
 		assertThat(found.getEntry()).isNotEmpty();
 
 		for (Bundle.BundleEntryComponent entry : found.getEntry()) {
 			String shown = entry.getResource().getIdElement().toUnqualifiedVersionless().getValue();
-			assertThat(events("AuditEvent?entity=" + shown + "&_lastUpdated=ge" + since)).as(shown).anySatisfy(e -> {
+			assertThat(eventsSince(since, "AuditEvent?entity=" + shown)).as(shown).anySatisfy(e -> {
 				assertThat(clients(e)).contains("deyang-his");
 				assertThat(e.getEntity()).anySatisfy(query -> assertThat(query.getDetail()).anySatisfy(d -> {
 					assertThat(d.getType()).isEqualTo("shown");
@@ -249,18 +244,14 @@ class AuditTest extends FhirServerTestSupport {
 	@Test
 	void aRequestRefusedBeforeTheServerIsAuditedToo() throws Exception {
 		String probe = unique("slash");
-		String since = java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+		String since = now();
 		java.net.http.HttpResponse<String> refused = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
 				java.net.URI.create("http://localhost:" + port + "/fhir/Patient%2F" + probe)).GET().build(),
 				java.net.http.HttpResponse.BodyHandlers.ofString());
 		assertThat(refused.statusCode()).isEqualTo(400);
 		assertThat(refused.body()).contains("OperationOutcome");
 
-		for (int i = 0; i < 50 && events("AuditEvent?outcome=4&_lastUpdated=ge" + since + "&_count=200").stream()
-				.noneMatch(e -> e.getEntityFirstRep().getDescription().contains(probe)); i++) {
-			Thread.sleep(100);
-		}
-		assertThat(events("AuditEvent?outcome=4&_lastUpdated=ge" + since + "&_count=200")).anySatisfy(e -> {
+		assertThat(eventsSince(since, "AuditEvent?outcome=4", e -> e.getEntityFirstRep().getDescription().contains(probe))).anySatisfy(e -> {
 			assertThat(e.getOutcomeDesc()).startsWith("HTTP 400");
 			assertThat(e.getEntityFirstRep().getDescription()).contains(probe);
 			assertThat(clients(e)).containsExactly("anonymous");
@@ -313,6 +304,47 @@ class AuditTest extends FhirServerTestSupport {
 		assertThatThrownBy(() -> verify(clientFor("deyang-his", "deyang-his-demo-secret"))).isInstanceOf(ForbiddenOperationException.class);
 	}
 
+	/**
+	 * Retention: events older than {@code yilian.audit.retention} (P15Y) are removed for good, their history too; the
+	 * trail kept still verifies from the checkpoint the removal leaves; and the removal is itself an event, naming the
+	 * links it removed and the checkpoint.
+	 */
+	@Test
+	void eventsPastTheirRetentionAreRemovedForGoodAndTheTrailKeptStillVerifies() throws Exception {
+		IGenericClient auditor = clientFor("commission-auditor", "auditor-demo-secret");
+		String since = now();
+		clientFor("deyang-his", "deyang-his-demo-secret").read().resource(org.hl7.fhir.r4.model.Patient.class).withId("wang-xiuying").execute();
+		assertThat(verify(auditor).getParameterBool("verified")).isTrue(); // stores what is committed
+		String read = new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+				.queryForObject("SELECT event_id FROM yl_audit_chain ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY", String.class);
+
+		// Sixteen years on, every event linked so far is past its fifteen.
+		clock.set(clock.instant().atZone(health.yilian.server.ClockConfig.CHINA).plusYears(16).toInstant());
+		int removed;
+		try {
+			removed = retention.removeExpired();
+		} finally {
+			clock.reset();
+		}
+
+		assertThat(removed).isPositive();
+		assertThatThrownBy(() -> auditor.read().resource(AuditEvent.class).withUrl(read).execute())
+				.isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException.class);
+		assertThatThrownBy(() -> auditor.history().onInstance(read).returnBundle(Bundle.class).execute())
+				.isInstanceOf(ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException.class);
+		org.hl7.fhir.r4.model.Parameters kept = verify(auditor);
+		assertThat(kept.getParameterBool("verified")).as(fhirContext().newJsonParser().encodeResourceToString(kept)).isTrue();
+		assertThat(kept.getParameter("checkpoint")).as("where the kept chain begins").isNotNull();
+		assertThat(eventsSince(since, "AuditEvent?type=http://dicom.nema.org/resources/ontology/DCM%7C110101")).singleElement().satisfies(e -> {
+			assertThat(e.getAction()).isEqualTo(AuditEvent.AuditEventAction.D);
+			assertThat(clients(e)).containsExactly(AuditRetention.SERVER);
+			assertThat(e.getEntityFirstRep().getDescription()).contains("checkpoint " + kept.getParameter("checkpoint").getValue().primitiveValue());
+		});
+	}
+
+	@org.springframework.beans.factory.annotation.Autowired
+	AuditRetention retention;
+
 	@org.springframework.beans.factory.annotation.Autowired
 	javax.sql.DataSource dataSource;
 
@@ -331,6 +363,30 @@ class AuditTest extends FhirServerTestSupport {
 		report.getIdentifierFirstRep().setValue(unique("DY-LIS-"));
 		report.setPerformer(List.of(new Reference("Organization/deyang-peoples-hospital-lab")));
 		return report;
+	}
+
+	/**
+	 * Now, to the second, as {@code _lastUpdated} takes it: a test's events are those stored since it began, since
+	 * their recorded times follow the test clock, which stands still.
+	 */
+	private static String now() {
+		return java.time.format.DateTimeFormatter.ISO_INSTANT.format(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+	}
+
+	private List<AuditEvent> eventsSince(String since, String search) throws InterruptedException {
+		return eventsSince(since, search, e -> true);
+	}
+
+	/** The events stored since {@code since} that {@code search} finds, waited for until one satisfies {@code awaited}. */
+	private List<AuditEvent> eventsSince(String since, String search, java.util.function.Predicate<AuditEvent> awaited) throws InterruptedException {
+		String url = search + (search.contains("?") ? "&" : "?") + "_lastUpdated=ge" + since + "&_count=200";
+		List<AuditEvent> found = events(url);
+		// Refused before HAPI, an event is appended as the response goes: it may come a moment later.
+		for (int i = 0; i < 50 && found.stream().noneMatch(awaited); i++) {
+			Thread.sleep(100);
+			found = events(url);
+		}
+		return found;
 	}
 
 	private List<AuditEvent> events(String search) {
