@@ -104,6 +104,11 @@ public class AccessPolicy {
 			Map.entry("ServiceRequest", Kind.REFERRAL), Map.entry("Task", Kind.TASK), Map.entry("Subscription", Kind.SUBSCRIPTION),
 			Map.entry("MeasureReport", Kind.ASSESSMENT), Map.entry("AuditEvent", Kind.AUDIT));
 
+	/** The resource types the policy names, for the scopes discovery lists. */
+	public static Set<String> types() {
+		return KINDS.keySet();
+	}
+
 	/** Interactions every authenticated client may attempt; what each returns or changes is then checked per resource. */
 	private static final Set<RestOperationTypeEnum> READS = Set.of(RestOperationTypeEnum.READ, RestOperationTypeEnum.VREAD,
 			RestOperationTypeEnum.SEARCH_TYPE, RestOperationTypeEnum.SEARCH_SYSTEM, RestOperationTypeEnum.GET_PAGE,
@@ -178,17 +183,17 @@ public class AccessPolicy {
 	private final PatientRecords patientRecords;
 	private final SharingConsents sharing;
 	private final ReferralSharing referrals;
-	private final SecurityProperties security;
+	private final ClientRegistry clients;
 	private final Clock clock;
 
 	public AccessPolicy(DaoRegistry daoRegistry, MemberRoll roll, PatientRecords patientRecords, SharingConsents sharing, ReferralSharing referrals,
-			SecurityProperties security, Clock clock) {
+			ClientRegistry clients, Clock clock) {
 		this.daoRegistry = daoRegistry;
 		this.roll = roll;
 		this.patientRecords = patientRecords;
 		this.sharing = sharing;
 		this.referrals = referrals;
-		this.security = security;
+		this.clients = clients;
 		this.clock = clock;
 	}
 
@@ -282,6 +287,14 @@ public class AccessPolicy {
 	/** Whether the caller may learn why a report is not recognisable for it: it may read the report, or is not narrowed. */
 	public boolean mayAskWhy(Optional<Caller> caller, IBaseResource report) {
 		return caller.isEmpty() || !narrowed(caller.get()) || mayRead(caller.get(), report, new java.util.HashMap<>());
+	}
+
+	/**
+	 * The client registry ({@code /oauth2/register}, RFC 7591 and 7592): who may call the server is the operator's to
+	 * decide, nobody else's.
+	 */
+	public boolean mayManageClients(Caller caller) {
+		return caller.is(SecurityProperties.Role.OPERATOR);
 	}
 
 	/** {@code $recognition-rate} of a member: a member for itself, a lead for its alliance's members. */
@@ -599,7 +612,7 @@ public class AccessPolicy {
 		if (next == null) {
 			return;
 		}
-		List<String> endpoints = Optional.ofNullable(security.clients().get(caller.clientId()))
+		List<String> endpoints = clients.find(caller.clientId())
 				.map(SecurityProperties.Client::subscriptionEndpoints).orElse(List.of());
 		String endpoint = next.getChannel().getEndpoint();
 		require(caller, next.getChannel().getType() == Subscription.SubscriptionChannelType.RESTHOOK && endpoint != null
@@ -629,7 +642,7 @@ public class AccessPolicy {
 
 	/** The owner of a subscription as a caller, with its registered organisation, role and scopes. */
 	public Optional<Caller> ownerAsCaller(Subscription subscription) {
-		return ownerOf(subscription).flatMap(id -> Optional.ofNullable(security.clients().get(id))
+		return ownerOf(subscription).flatMap(id -> clients.find(id)
 				.map(c -> new Caller(id, c.organization(), c.role(), c.scopes())));
 	}
 
@@ -736,7 +749,7 @@ public class AccessPolicy {
 		require(caller, others.apply(before).equals(others.apply(after)) && sameExcept(before, after, o -> o.getExtension()
 				.removeIf(e -> QcStanding.QUALIFICATION.equals(e.getUrl()))), "Organization.extension",
 				"a QC centre changes only the qualifications it issued itself (issuer " + caller.organization() + ")");
-		List<String> items = Optional.ofNullable(security.clients().get(caller.clientId())).map(SecurityProperties.Client::qcItems).orElse(List.of());
+		List<String> items = clients.find(caller.clientId()).map(SecurityProperties.Client::qcItems).orElse(List.of());
 		after.getExtensionsByUrl(QcStanding.QUALIFICATION).stream().filter(q -> issuedBy(caller, q))
 				.flatMap(q -> q.getExtensionsByUrl(QcStanding.ITEM).stream())
 				.map(i -> ((Coding) i.getValue()).getCode())

@@ -15,6 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tokenEndpoint the external issuer's token endpoint, for discovery (the embedded one is {@code /oauth2/token})
  * @param tokenLifetime access-token lifetime of the embedded issuer (SMART Backend Services: at most five minutes)
  * @param clients the embedded issuer's clients, by client id
+ * @param signingKeys the embedded issuer's signing keys: a PKCS#12 key store ({@code .p12}, {@code .pfx}) or a JWK Set
+ *     file ({@link SigningKeys}); empty: a key made at start, in the demo only
+ * @param signingKeysPassword the key store's password
+ * @param signingKeyId the {@code kid} (key store alias) of the key that signs; empty: the newest
  */
 @ConfigurationProperties("yilian.security")
 public record SecurityProperties(
@@ -22,7 +26,10 @@ public record SecurityProperties(
 		@DefaultValue("") String issuerUri,
 		@DefaultValue("") String tokenEndpoint,
 		@DefaultValue("PT5M") Duration tokenLifetime,
-		Map<String, Client> clients) {
+		Map<String, Client> clients,
+		@DefaultValue("") String signingKeys,
+		@DefaultValue("") String signingKeysPassword,
+		@DefaultValue("") String signingKeyId) {
 
 	public SecurityProperties {
 		clients = clients == null ? Map.of() : Map.copyOf(clients);

@@ -27,11 +27,16 @@ import org.springframework.stereotype.Component;
 public class SmartConfiguration implements YilianInterceptor {
 
 	static final String PATH = "/fhir/.well-known/smart-configuration";
+	/** Every scope form the token service grants, for every type the access policy names (any part of these too). */
+	private static final String SCOPES = SmartScopes.supported(AccessPolicy.types()).stream().map(s -> "\"" + s + "\"")
+			.collect(java.util.stream.Collectors.joining(",", "[", "]"));
 
 	private final SecurityProperties security;
+	private final java.util.Optional<String> publicOrigin;
 
-	public SmartConfiguration(SecurityProperties security) {
+	public SmartConfiguration(SecurityProperties security, health.yilian.server.YilianProperties yilian) {
 		this.security = security;
+		this.publicOrigin = WebSecurityConfig.publicOrigin(yilian.baseUrl());
 	}
 
 	/** Served beside HAPI's servlet (an exact path wins over its {@code /fhir/*}). */
@@ -46,8 +51,7 @@ public class SmartConfiguration implements YilianInterceptor {
 						+ "\"token_endpoint_auth_methods_supported\":[\"private_key_jwt\",\"client_secret_basic\"],"
 						+ "\"token_endpoint_auth_signing_alg_values_supported\":[\"RS384\",\"ES384\"],"
 						+ "\"grant_types_supported\":[\"client_credentials\"],"
-						+ "\"scopes_supported\":[\"system/*.rs\",\"system/DiagnosticReport.cruds\",\"system/Observation.cruds\",\"system/Patient.cruds\","
-						+ "\"system/ServiceRequest.cruds\",\"system/Task.cruds\",\"system/OrganizationAffiliation.cruds\",\"system/Consent.cruds\"],"
+						+ "\"scopes_supported\":" + SCOPES + ","
 						+ "\"capabilities\":[\"client-confidential-asymmetric\",\"client-confidential-symmetric\",\"permission-v2\"]}")
 						.getBytes(StandardCharsets.UTF_8));
 			}
@@ -60,7 +64,7 @@ public class SmartConfiguration implements YilianInterceptor {
 		if (!security.enabled() || !(statement instanceof CapabilityStatement capability)) {
 			return;
 		}
-		String origin = request.getFhirServerBase().replaceFirst("/fhir/?$", "");
+		String origin = publicOrigin.orElseGet(() -> request.getFhirServerBase().replaceFirst("/fhir/?$", ""));
 		CapabilityStatement.CapabilityStatementRestSecurityComponent section = capability.getRestFirstRep().getSecurity();
 		section.addService(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
 		section.setDescription("SMART Backend Services: OAuth 2.0 client credentials (private_key_jwt, or client_secret_basic for demo clients); "
@@ -78,7 +82,9 @@ public class SmartConfiguration implements YilianInterceptor {
 		return security.issuerUri().isBlank() ? origin + "/oauth2/token" : security.tokenEndpoint();
 	}
 
-	private static String origin(HttpServletRequest request) {
-		return request.getScheme() + "://" + request.getServerName() + ":" + request.getServerPort();
+	/** The public origin when a base URL is configured, else the one the request came to (after a proxy's X-Forwarded-*). */
+	private String origin(HttpServletRequest request) {
+		boolean defaultPort = request.getServerPort() == ("https".equals(request.getScheme()) ? 443 : 80);
+		return publicOrigin.orElseGet(() -> request.getScheme() + "://" + request.getServerName() + (defaultPort ? "" : ":" + request.getServerPort()));
 	}
 }

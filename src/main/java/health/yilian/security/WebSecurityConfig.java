@@ -1,17 +1,11 @@
 package health.yilian.security;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.UUID;
 import java.time.Clock;
 import health.yilian.audit.AuditLog;
 import health.yilian.audit.InteractionEvent;
@@ -19,22 +13,20 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoders;
-import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
-import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
-import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionDecoderFactory;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
-import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
@@ -44,7 +36,7 @@ import org.springframework.security.web.SecurityFilterChain;
 
 /**
  * SMART Backend Services (OAuth 2.0 client credentials) in front of {@code /fhir}. By default the server is its
- * own issuer: Spring Authorization Server at {@code /oauth2/token} with the clients of {@code yilian.security.clients}
+ * own issuer: Spring Authorization Server at {@code /oauth2/token} with the clients of the {@link ClientRegistry}
  * ({@code private_key_jwt} by the client's JWKS, or {@code client_secret_basic} for demo and test clients). With
  * {@code yilian.security.issuer-uri} it trusts an external OIDC issuer's tokens instead. What a token may do (its
  * scopes, its organisation) is decided in HAPI by one policy ({@link AccessPolicy}, asked by {@link AccessEnforcement} and {@link ReadNarrowing}).
@@ -57,10 +49,26 @@ public class WebSecurityConfig {
 	@Bean
 	@Order(1)
 	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
-	public SecurityFilterChain tokenEndpoints(HttpSecurity http) throws Exception {
+	public SecurityFilterChain tokenEndpoints(HttpSecurity http, javax.sql.DataSource dataSource, AuditLog audit, Clock clock,
+			io.micrometer.core.instrument.MeterRegistry meters) throws Exception {
 		OAuth2AuthorizationServerConfigurer issuer = OAuth2AuthorizationServerConfigurer.authorizationServer();
+		JwtClientAssertionDecoderFactory assertions = new ClientAssertionRules(dataSource).decoders();
 		http.securityMatcher(issuer.getEndpointsMatcher())
-				.with(issuer, as -> as.clientAuthentication(clients -> clients.authenticationConverter(new SmartClientAssertion())))
+				.with(issuer, as -> as
+						.clientAuthentication(clients -> clients.authenticationConverter(new SmartClientAssertion())
+								.errorResponseHandler(tokenRefused(audit, clock, meters))
+								.authenticationProviders(providers -> providers.forEach(provider -> {
+									if (provider instanceof JwtClientAssertionAuthenticationProvider jwt) {
+										jwt.setJwtDecoderFactory(assertions);
+									}
+								})))
+						.tokenEndpoint(token -> token.accessTokenRequestConverter(SmartScopes.defaultingToRegistered())
+								.errorResponseHandler(tokenRefused(audit, clock, meters))
+								.authenticationProviders(providers -> providers.forEach(provider -> {
+									if (provider instanceof OAuth2ClientCredentialsAuthenticationProvider credentials) {
+										credentials.setAuthenticationValidator(SmartScopes.withinRegistered());
+									}
+								}))))
 				.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
 				.csrf(csrf -> csrf.ignoringRequestMatchers(issuer.getEndpointsMatcher()))
 				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
@@ -72,15 +80,66 @@ public class WebSecurityConfig {
 	@Order(2)
 	public SecurityFilterChain fhirApi(HttpSecurity http, AuditLog audit, Clock clock) throws Exception {
 		http.authorizeHttpRequests(requests -> requests
-						.requestMatchers("/fhir/metadata", "/fhir/.well-known/**", "/actuator/health/**", "/actuator/health",
-								"/actuator/prometheus", "/error").permitAll()
+						.requestMatchers("/fhir/metadata", "/fhir/.well-known/**", "/actuator/health/**", "/actuator/health", "/error").permitAll()
+						// Metrics name clients, organisations and volumes: the operator's (Prometheus scrapes with an operator client's token).
+						.requestMatchers("/actuator/prometheus").hasRole(SecurityProperties.Role.OPERATOR.name())
 						.anyRequest().authenticated())
-				.oauth2ResourceServer(resource -> resource.jwt(Customizer.withDefaults())
+				.oauth2ResourceServer(resource -> resource.jwt(jwt -> jwt.jwtAuthenticationConverter(withRole()))
 						.authenticationEntryPoint(withOperationOutcome(new BearerTokenAuthenticationEntryPoint(), audit, clock))
 						.accessDeniedHandler(new BearerTokenAccessDeniedHandler()))
 				.csrf(csrf -> csrf.disable())
 				.sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
 		return http.build();
+	}
+
+	/**
+	 * A token's authorities: its scopes ({@code SCOPE_…}, Spring's default) and its client's role ({@code ROLE_OPERATOR},
+	 * …), which the operator's endpoints (metrics, health details) ask for.
+	 */
+	private static org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter withRole() {
+		org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter scopes =
+				new org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter();
+		org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter converter =
+				new org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter();
+		converter.setJwtGrantedAuthoritiesConverter(jwt -> {
+			java.util.List<org.springframework.security.core.GrantedAuthority> authorities = new java.util.ArrayList<>(scopes.convert(jwt));
+			String role = jwt.getClaimAsString(Caller.ROLE_CLAIM);
+			if (role != null) {
+				authorities.add(new org.springframework.security.core.authority.SimpleGrantedAuthority("ROLE_"
+						+ role.toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+			}
+			return authorities;
+		});
+		return converter;
+	}
+
+	/**
+	 * A token request refused: 401 {@code invalid_client} when the client could not authenticate, saying which rule its
+	 * assertion broke (Spring's answer names only the parameter), 400 for the rest ({@code invalid_scope} naming the
+	 * scope); audited like every refusal, as anonymous (a client is who it claims only once it has authenticated).
+	 */
+	private static org.springframework.security.web.authentication.AuthenticationFailureHandler tokenRefused(AuditLog audit, Clock clock,
+			io.micrometer.core.instrument.MeterRegistry meters) {
+		return (request, response, failure) -> {
+			OAuth2Error error = failure instanceof OAuth2AuthenticationException oauth ? oauth.getError()
+					: new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT);
+			String description = error.getDescription();
+			if (failure.getCause() instanceof org.springframework.security.oauth2.jwt.JwtValidationException invalid) {
+				description = invalid.getErrors().stream().map(OAuth2Error::getDescription).filter(java.util.Objects::nonNull)
+						.collect(java.util.stream.Collectors.joining("; "));
+			} else if (failure.getCause() instanceof org.springframework.security.oauth2.jwt.JwtException jwt) {
+				description = "client_assertion: " + jwt.getMessage();
+			}
+			OAuth2Error answered = new OAuth2Error(error.getErrorCode(), description, error.getUri());
+			int status = OAuth2ErrorCodes.INVALID_CLIENT.equals(answered.getErrorCode()) ? HttpServletResponse.SC_UNAUTHORIZED
+					: HttpServletResponse.SC_BAD_REQUEST;
+			meters.counter("yilian.tokens", "outcome", "refused", "error", answered.getErrorCode()).increment();
+			audit.recordOnItsOwn(InteractionEvent.of(request.getMethod(), request.getRequestURI(), Optional.empty(),
+					status, answered.getErrorCode() + ": " + description, Optional.empty(), clock));
+			response.setStatus(status);
+			new org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter().write(answered, null,
+					new org.springframework.http.server.ServletServerHttpResponse(response));
+		};
 	}
 
 	/**
@@ -102,77 +161,59 @@ public class WebSecurityConfig {
 		};
 	}
 
+	/**
+	 * Each token is signed with the signing key of {@link SigningKeys} (its {@code kid} in the header, so that verifiers
+	 * pick the right key of several) and names the organisation its client acts for and the client's role.
+	 */
 	@Bean
 	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
-	public RegisteredClientRepository registeredClients(SecurityProperties security) {
-		if (security.clients().isEmpty()) {
-			throw new IllegalStateException("yilian.security.clients is empty: no one could call the server (see the README)");
-		}
-		return new InMemoryRegisteredClientRepository(security.clients().entrySet().stream().map(entry -> {
-			SecurityProperties.Client client = entry.getValue();
-			RegisteredClient.Builder builder = RegisteredClient.withId(entry.getKey())
-					.clientId(entry.getKey())
-					.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-					.scopes(scopes -> scopes.addAll(client.scopes()))
-					.tokenSettings(TokenSettings.builder().accessTokenTimeToLive(security.tokenLifetime()).build());
-			if (client.jwksUrl() != null && !client.jwksUrl().isBlank()) {
-				builder.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
-						.clientSettings(ClientSettings.builder().jwkSetUrl(client.jwksUrl())
-								.tokenEndpointAuthenticationSigningAlgorithm(signingAlgorithm(entry.getKey(), client)).build());
-			}
-			if (client.secret() != null && !client.secret().isBlank()) {
-				builder.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC).clientSecret(client.secret());
-			}
-			return builder.build();
-		}).toList());
-	}
-
-	/** SMART Backend Services allows RS384 and ES384 for client assertions, nothing else. */
-	private static SignatureAlgorithm signingAlgorithm(String clientId, SecurityProperties.Client client) {
-		SignatureAlgorithm algorithm = SignatureAlgorithm.from(client.signingAlgorithm());
-		if (algorithm != SignatureAlgorithm.RS384 && algorithm != SignatureAlgorithm.ES384) {
-			throw new IllegalStateException("yilian.security.clients." + clientId + ".signing-algorithm: '" + client.signingAlgorithm()
-					+ "' is not RS384 or ES384, the two SMART Backend Services allows");
-		}
-		return algorithm;
-	}
-
-	/** Each token is signed ES256 with {@link #signingKeys()} and names the organisation its client acts for and the client's role. */
-	@Bean
-	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
-	public OAuth2TokenCustomizer<JwtEncodingContext> accessTokens(SecurityProperties security) {
+	public OAuth2TokenCustomizer<JwtEncodingContext> accessTokens(ClientRegistry clients, SigningKeys keys,
+			io.micrometer.core.instrument.MeterRegistry meters) {
 		return context -> {
-			context.getJwsHeader().algorithm(SignatureAlgorithm.ES256);
-			SecurityProperties.Client client = security.clients().get(context.getRegisteredClient().getClientId());
-			if (context.getAuthorizedScopes().isEmpty()) {
-				// No scope asked for: the client gets what it is registered for (RFC 6749 §3.3 allows a default).
-				context.getClaims().claim("scope", context.getRegisteredClient().getScopes());
-			}
-			if (client != null) {
+			meters.counter("yilian.tokens", "outcome", "issued", "error", "-").increment();
+			context.getJwsHeader().algorithm(SignatureAlgorithm.from(keys.algorithm().getName())).keyId(keys.signing().getKeyID());
+			clients.find(context.getRegisteredClient().getClientId()).ifPresent(client -> {
 				if (client.organization() != null) {
 					context.getClaims().claim(Caller.ORGANIZATION_CLAIM, client.organization());
 				}
 				context.getClaims().claim(Caller.ROLE_CLAIM, client.role().name().toLowerCase(java.util.Locale.ROOT));
-			}
+			});
 		};
 	}
 
+	@Bean
+	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
+	public SigningKeys signingKeys(SecurityProperties security, org.springframework.core.env.Environment environment) {
+		return SigningKeys.load(security.signingKeys(), security.signingKeysPassword(), security.signingKeyId(),
+				environment.acceptsProfiles(org.springframework.core.env.Profiles.of("demo")));
+	}
+
+	/** Every key is published and accepted (rotation); the signing one is chosen by {@link #accessTokens}. */
+	@Bean
+	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
+	public JWKSource<SecurityContext> jwkSource(SigningKeys keys) {
+		return new ImmutableJWKSet<>(keys.keys());
+	}
+
 	/**
-	 * The embedded issuer's signing key, made at start: tokens do not outlive a restart, which with five-minute
-	 * tokens costs a client one new token request. An EC P-256 key (tokens signed ES256), not RSA: a 2048-bit RSA
-	 * key took 0.4–1.3 s of the start on 2 cores, a P-256 key under 0.1 s (bench/RESULTS.md).
+	 * The issuer: the public origin of {@code yilian.base-url} when the server is behind a proxy, so that tokens,
+	 * discovery and the audiences client assertions are checked against all name the public token endpoint; else the
+	 * origin each request came to (Tomcat applies a configured proxy's {@code X-Forwarded-*} first).
 	 */
 	@Bean
 	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
-	public JWKSource<SecurityContext> signingKeys() throws Exception {
-		return new ImmutableJWKSet<>(new JWKSet(new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
-				.keyID(UUID.randomUUID().toString()).generate()));
+	public AuthorizationServerSettings authorizationServerSettings(health.yilian.server.YilianProperties yilian) {
+		AuthorizationServerSettings.Builder settings = AuthorizationServerSettings.builder();
+		publicOrigin(yilian.baseUrl()).ifPresent(settings::issuer);
+		return settings.build();
 	}
 
-	@Bean
-	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
-	public AuthorizationServerSettings authorizationServerSettings() {
-		return AuthorizationServerSettings.builder().build();
+	/** {@code https://fhir.example.cn} of {@code https://fhir.example.cn/fhir}; empty when no base URL is set. */
+	static Optional<String> publicOrigin(String baseUrl) {
+		if (baseUrl == null || baseUrl.isBlank()) {
+			return Optional.empty();
+		}
+		return Optional.of(baseUrl.replaceFirst("/+$", "").replaceFirst("/fhir$", ""));
 	}
 
 	/**
@@ -186,9 +227,19 @@ public class WebSecurityConfig {
 	}
 
 	@Bean
-	public JwtDecoder jwtDecoder(SecurityProperties security, org.springframework.beans.factory.ObjectProvider<JWKSource<SecurityContext>> keys) {
-		return security.issuerUri().isBlank()
-				? OAuth2AuthorizationServerConfiguration.jwtDecoder(keys.getObject())
-				: JwtDecoders.fromIssuerLocation(security.issuerUri());
+	public JwtDecoder jwtDecoder(SecurityProperties security, org.springframework.beans.factory.ObjectProvider<JWKSource<SecurityContext>> keys,
+			ClientRegistry clients) {
+		if (!security.issuerUri().isBlank()) {
+			return JwtDecoders.fromIssuerLocation(security.issuerUri());
+		}
+		// A token of a client the operator has disabled stops working at once, not when it expires.
+		org.springframework.security.oauth2.jwt.NimbusJwtDecoder decoder =
+				(org.springframework.security.oauth2.jwt.NimbusJwtDecoder) OAuth2AuthorizationServerConfiguration.jwtDecoder(keys.getObject());
+		decoder.setJwtValidator(new org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator<>(
+				org.springframework.security.oauth2.jwt.JwtValidators.createDefault(),
+				jwt -> clients.isEnabled(jwt.getSubject()) ? org.springframework.security.oauth2.core.OAuth2TokenValidatorResult.success()
+						: org.springframework.security.oauth2.core.OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
+								"client " + jwt.getSubject() + " is disabled or no longer registered", null))));
+		return decoder;
 	}
 }

@@ -4,26 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
-import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import health.yilian.server.FhirServerTestSupport;
-import health.yilian.server.YilianServerApplication;
-import java.io.IOException;
-import java.net.ServerSocket;
+import health.yilian.server.ServerProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * client and that client's organisation (none mixed up between the concurrent systems); the chain verifies across
  * the crash; and a link deleted in the database is named by the verification.
  *
- * <p>The server runs as a process of its own (this test's classpath, the server's main class), since only a process
- * can be killed; on a database of its own, a PostgreSQL database beside the suite's or an embedded H2 file.
+ * <p>The server runs as a {@link ServerProcess}, since only a process can be killed.
  */
 class AuditTrailSurvivesKillTest {
 
@@ -62,15 +51,15 @@ class AuditTrailSurvivesKillTest {
 
 	@Test
 	void everyInteractionAnsweredBeforeAKillNineIsAuditedOnceAndTheChainVerifiesAcrossIt(@TempDir Path data) throws Exception {
-		String database = ownDatabase(data);
+		String database = ServerProcess.ownDatabase(data, DATABASE);
 		Map<String, Integer> expected = new HashMap<>();
 		String nobody = "无此人" + Long.toString(System.nanoTime(), 36);
 		String probe = "probe" + Long.toString(System.nanoTime(), 36);
 		String patient;
 
-		Node first = Node.start(data, database, "node-a");
+		ServerProcess first = ServerProcess.start(data, database, "node-a");
 		try {
-			IGenericClient second = first.client("second-his");
+			IGenericClient second = first.client(first.token("second-his", SECRETS.get("second-his")));
 			Patient li = FhirServerTestSupport.example("Patient-wang-xiuying", Patient.class);
 			li.getName().get(0).setText("李建国").setFamily("李").getGiven().get(0).setValue("建国");
 			li.getIdentifier().clear();
@@ -81,7 +70,7 @@ class AuditTrailSurvivesKillTest {
 			second.search().byUrl("Patient?name=" + nobody).returnBundle(Bundle.class).execute();
 			expected.merge("second-his", 3, Integer::sum);
 
-			IGenericClient lis = first.client("deyang-lis");
+			IGenericClient lis = first.client(first.token("deyang-lis", SECRETS.get("deyang-lis")));
 			DiagnosticReport report = FhirServerTestSupport.example("DiagnosticReport-lab-report-wang-xiuying", DiagnosticReport.class);
 			report.getIdentifierFirstRep().setValue("DY-LIS-" + System.nanoTime());
 			report.setPerformer(List.of(new Reference("Organization/deyang-peoples-hospital-lab")));
@@ -89,7 +78,7 @@ class AuditTrailSurvivesKillTest {
 			lis.read().resource(DiagnosticReport.class).withUrl(stored).execute();
 			expected.merge("deyang-lis", 2, Integer::sum);
 
-			IGenericClient community = first.client("chengbei-his");
+			IGenericClient community = first.client(first.token("chengbei-his", SECRETS.get("chengbei-his")));
 			community.operation().onType(Patient.class).named("$recognizable")
 					.withParameter(Parameters.class, "identifier", new StringType(FhirServerTestSupport.RESIDENT_ID + "|510603198506124528"))
 					.useHttpGet().returnResourceType(Bundle.class).execute();
@@ -108,10 +97,10 @@ class AuditTrailSurvivesKillTest {
 			first.kill();
 		}
 
-		Node next = Node.start(data, database, "node-b");
+		ServerProcess next = ServerProcess.start(data, database, "node-b");
 		try {
-			IGenericClient second = next.client("second-his");
-			IGenericClient community = next.client("chengbei-his");
+			IGenericClient second = next.client(next.token("second-his", SECRETS.get("second-his")));
+			IGenericClient community = next.client(next.token("chengbei-his", SECRETS.get("chengbei-his")));
 			String searched = patient;
 			CompletableFuture<Void> reads = CompletableFuture.runAsync(() -> {
 				for (int i = 0; i < 10; i++) {
@@ -127,13 +116,13 @@ class AuditTrailSurvivesKillTest {
 			expected.merge("second-his", 10, Integer::sum);
 			expected.merge("chengbei-his", 10, Integer::sum);
 			HttpResponse<String> unparsable = HTTP.send(HttpRequest.newBuilder(URI.create(next.base() + "/fhir/Patient"))
-					.header("Authorization", "Bearer " + next.token("deyang-lis")).header("Content-Type", "application/fhir+json")
+					.header("Authorization", "Bearer " + next.token("deyang-lis", SECRETS.get("deyang-lis"))).header("Content-Type", "application/fhir+json")
 					.POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Patient\",\"nationalityCode\":\"CN\"}")).build(),
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(unparsable.statusCode()).isEqualTo(400);
 			expected.merge("deyang-lis", 1, Integer::sum);
 
-			IGenericClient auditor = next.client("commission-auditor");
+			IGenericClient auditor = next.client(next.token("commission-auditor", SECRETS.get("commission-auditor")));
 			List<AuditEvent> events = auditor.search().byUrl("AuditEvent?_count=500").returnBundle(Bundle.class).execute().getEntry().stream()
 					.map(e -> (AuditEvent) e.getResource())
 					.filter(e -> !client(e).equals("commission-auditor"))
@@ -155,7 +144,7 @@ class AuditTrailSurvivesKillTest {
 			assertThat(verified.getParameterBool("verified")).as(FHIR.newJsonParser().encodeResourceToString(verified)).isTrue();
 			long last = Long.parseLong(verified.getParameter("last").getValue().primitiveValue());
 			long removed = last / 2;
-			try (Connection connection = DriverManager.getConnection(database, user(), password())) {
+			try (Connection connection = DriverManager.getConnection(database, ServerProcess.user(), ServerProcess.password())) {
 				connection.createStatement().execute("DELETE FROM yl_audit_chain WHERE seq = " + removed);
 			}
 			Parameters broken = verify(auditor);
@@ -186,94 +175,4 @@ class AuditTrailSurvivesKillTest {
 		}
 	}
 
-	/** A server process: started from this test's classpath, ready when its readiness probe says so. */
-	private record Node(Process process, String base, Path log) {
-
-		static Node start(Path data, String database, String name) throws Exception {
-			int port;
-			try (ServerSocket socket = new ServerSocket(0)) {
-				port = socket.getLocalPort();
-			}
-			Path log = data.resolve(name + ".log");
-			List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "@jvm.options",
-					"-cp", System.getProperty("java.class.path"), YilianServerApplication.class.getName(),
-					"--server.port=" + port, "--yilian.data-dir=" + data, "--yilian.node-name=" + name, "--spring.datasource.url=" + database,
-					"--spring.datasource.username=" + user(), "--spring.datasource.password=" + password()));
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-			Node node = new Node(process, "http://localhost:" + port, log);
-			Instant deadline = Instant.now().plusSeconds(300);
-			while (!node.ready()) {
-				if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-					process.destroyForcibly();
-					throw new IllegalStateException("the server " + name + " did not start: " + tail(log));
-				}
-				Thread.sleep(500);
-			}
-			return node;
-		}
-
-		private boolean ready() {
-			try {
-				return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness")).GET().build(),
-						HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
-			} catch (IOException e) {
-				return false;
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				return false;
-			}
-		}
-
-		/** SIGKILL: the process gets no chance to drain, close or flush anything. */
-		void kill() throws InterruptedException {
-			process.destroyForcibly().waitFor();
-		}
-
-		String token(String client) throws IOException, InterruptedException {
-			HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
-					.header("Content-Type", "application/x-www-form-urlencoded")
-					.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((client + ":" + SECRETS.get(client)).getBytes(StandardCharsets.UTF_8)))
-					.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(), HttpResponse.BodyHandlers.ofString());
-			assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-			return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("access_token").asText();
-		}
-
-		IGenericClient client(String client) throws IOException, InterruptedException {
-			FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-			IGenericClient fhir = FHIR.newRestfulGenericClient(base + "/fhir");
-			fhir.registerInterceptor(new BearerTokenAuthInterceptor(token(client)));
-			return fhir;
-		}
-
-		private static String tail(Path log) {
-			try {
-				List<String> lines = Files.readAllLines(log);
-				return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-			} catch (IOException e) {
-				return "(no log)";
-			}
-		}
-	}
-
-	private static String user() {
-		return System.getProperty("spring.datasource.username", "sa");
-	}
-
-	private static String password() {
-		return System.getProperty("spring.datasource.password", "");
-	}
-
-	/** On PostgreSQL (the suite's {@code -Ppostgres}) a fresh database beside the suite's, otherwise an embedded H2 file. */
-	private static String ownDatabase(Path data) throws Exception {
-		String suite = System.getProperty("spring.datasource.url", "");
-		if (!suite.startsWith("jdbc:postgresql:")) {
-			// As the embedded default commits (WRITE_DELAY=0); AUTO_SERVER: this test opens the file beside the server.
-			return "jdbc:h2:file:" + data + "/h2/yilian;WRITE_DELAY=0;AUTO_SERVER=TRUE";
-		}
-		try (Connection connection = DriverManager.getConnection(suite, user(), password())) {
-			connection.createStatement().execute("DROP DATABASE IF EXISTS " + DATABASE);
-			connection.createStatement().execute("CREATE DATABASE " + DATABASE + " ENCODING 'UTF8'");
-		}
-		return suite.replaceFirst("/[^/?]+(\\?|$)", "/" + DATABASE + "$1");
-	}
 }

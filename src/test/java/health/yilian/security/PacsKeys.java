@@ -70,12 +70,26 @@ public final class PacsKeys {
 	}
 
 	private static String assertion(String clientId, String tokenEndpoint, String issuer, com.nimbusds.jose.jwk.JWK key) {
+		return assertion(clientId, List.of(tokenEndpoint, issuer), UUID.randomUUID().toString(), new Date(System.currentTimeMillis() + 300_000), key);
+	}
+
+	/** An assertion signed with the PACS's key for another client id, as a second system holding the same key would. */
+	public static String clientAssertionAs(String clientId, String tokenEndpoint) {
+		return assertion(clientId, List.of(tokenEndpoint), UUID.randomUUID().toString(), new Date(System.currentTimeMillis() + 240_000), KEY);
+	}
+
+	/** The PACS's assertion as a client might make it: its audience, its {@code jti} (none when null), its {@code exp}. */
+	public static String clientAssertion(List<String> audience, String jti, Date expires) {
+		return assertion(CLIENT_ID, audience, jti, expires, KEY);
+	}
+
+	private static String assertion(String clientId, List<String> audience, String jti, Date expires, com.nimbusds.jose.jwk.JWK key) {
 		try {
 			JWSAlgorithm algorithm = (JWSAlgorithm) key.getAlgorithm();
 			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).build(),
-					new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(List.of(tokenEndpoint, issuer))
-							.jwtID(UUID.randomUUID().toString()).issueTime(new Date())
-							.expirationTime(new Date(System.currentTimeMillis() + 300_000)).build());
+					new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(audience)
+							.jwtID(jti).issueTime(new Date())
+							.expirationTime(expires).build());
 			jwt.sign(key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key));
 			return jwt.serialize();
 		} catch (com.nimbusds.jose.JOSEException e) {

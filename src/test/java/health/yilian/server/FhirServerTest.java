@@ -240,6 +240,21 @@ class FhirServerTest extends FhirServerTestSupport {
 		assertThat(metrics.body()).contains("http_server_requests_seconds");
 	}
 
+	/** Health details (the database, the disk) and metrics are the operator's; anyone may ask whether the server is up. */
+	@Test
+	void healthDetailsAndMetricsAreTheOperatorsOnly() throws Exception {
+		HttpResponse<String> anonymous = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+				java.net.URI.create("http://localhost:" + port + "/actuator/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(anonymous.statusCode()).isEqualTo(200);
+		assertThat(anonymous.body()).contains("\"status\":\"UP\"").doesNotContain("\"db\"").doesNotContain("diskSpace");
+		String hospital = "Bearer " + token("deyang-his", "deyang-his-demo-secret");
+		assertThat(send("GET", "/actuator/health", null, "Authorization", hospital).body()).doesNotContain("\"db\"");
+		assertThat(send("GET", "/actuator/prometheus", null, "Authorization", hospital).statusCode()).isEqualTo(403);
+		assertThat(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+				java.net.URI.create("http://localhost:" + port + "/actuator/prometheus")).GET().build(), HttpResponse.BodyHandlers.ofString())
+				.statusCode()).isEqualTo(401);
+	}
+
 	static Patient patient(String family, String given, String residentId) {
 		Patient patient = new Patient();
 		patient.addIdentifier().setSystem(RESIDENT_ID).setValue(residentId);
