@@ -56,9 +56,12 @@ public class AuditRetention implements IHasScheduledJobs {
 	private final IHapiTransactionService transactions;
 	private final JdbcTemplate jdbc;
 	private final Clock clock;
+	private final ca.uhn.fhir.jpa.util.MemoryCacheService caches;
 
 	public AuditRetention(@Value("${yilian.audit.retention:P15Y}") String retention, AuditChain chain, AuditLog log,
-			IDeleteExpungeSvc<JpaPid> deleteExpunge, IHapiTransactionService transactions, DataSource dataSource, Clock clock) {
+			IDeleteExpungeSvc<JpaPid> deleteExpunge, IHapiTransactionService transactions, DataSource dataSource, Clock clock,
+			ca.uhn.fhir.jpa.util.MemoryCacheService caches) {
+		this.caches = caches;
 		this.retention = parse(retention);
 		this.chain = chain;
 		this.log = log;
@@ -112,7 +115,19 @@ public class AuditRetention implements IHasScheduledJobs {
 		List<JpaPid> stored = jdbc.queryForList("SELECT RES_ID FROM HFJ_RESOURCE WHERE RES_TYPE = 'AuditEvent' AND FHIR_ID IN ("
 				+ ids.stream().map(i -> "?").collect(Collectors.joining(",")) + ")", Long.class, ids.toArray()).stream().map(id -> JpaPid.fromId(id)).toList();
 		if (!stored.isEmpty()) {
+			// An auditor's read of an event is itself an event naming it: those references (and any other to a removed
+			// event) go with it, or HAPI's check would refuse the removal and retention would stall on that batch.
+			String pids = stored.stream().map(p -> "?").collect(Collectors.joining(","));
+			jdbc.update("DELETE FROM HFJ_RES_LINK WHERE TARGET_RESOURCE_ID IN (" + pids + ")", stored.stream().map(JpaPid::getId).toArray());
 			deleteExpunge.deleteExpunge(stored, false, null);
+			// HAPI's own expunge forgets the removed ids in its memory caches after commit; delete-expunge leaves that to its caller.
+			org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+					new org.springframework.transaction.support.TransactionSynchronization() {
+						@Override
+						public void afterCommit() {
+							caches.invalidateAllCaches();
+						}
+					});
 		}
 		AuditChain.Aged last = expired.get(expired.size() - 1);
 		chain.removeThrough(last);

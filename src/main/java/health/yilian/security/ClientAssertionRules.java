@@ -7,7 +7,6 @@ import java.time.Instant;
 import javax.sql.DataSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -40,11 +39,33 @@ final class ClientAssertionRules {
 				+ "expires TIMESTAMP NOT NULL, PRIMARY KEY (client_id, jti))");
 	}
 
-	JwtClientAssertionDecoderFactory decoders() {
-		JwtClientAssertionDecoderFactory decoders = new JwtClientAssertionDecoderFactory();
-		decoders.setJwtValidatorFactory(client -> new DelegatingOAuth2TokenValidator<>(
-				JwtClientAssertionDecoderFactory.DEFAULT_JWT_VALIDATOR_FACTORY.apply(client), this::notTooLong, jwt -> firstUse(client, jwt)));
-		return decoders;
+	/**
+	 * The decoders of client assertions, one per client and its registered keys: Spring's factory keeps a client's
+	 * decoder, with the JWKS URL and algorithm it was made with, for the life of the process, so a key URL the operator
+	 * changes (a hospital's key leaked) would go on being trusted. Keyed by what the decoder was made from, a change
+	 * takes effect at the next assertion.
+	 */
+	org.springframework.security.oauth2.jwt.JwtDecoderFactory<RegisteredClient> decoders() {
+		java.util.Map<String, org.springframework.security.oauth2.jwt.JwtDecoder> decoders = new java.util.concurrent.ConcurrentHashMap<>();
+		return client -> decoders.computeIfAbsent(client.getClientId() + "|" + client.getClientSettings().getJwkSetUrl() + "|"
+				+ client.getClientSettings().getTokenEndpointAuthenticationSigningAlgorithm(), key -> {
+			JwtClientAssertionDecoderFactory factory = new JwtClientAssertionDecoderFactory();
+			factory.setJwtValidatorFactory(this::validator);
+			return factory.createDecoder(client);
+		});
+	}
+
+	/** Spring's checks first; only an assertion that passes them all, and the lifetime rule, spends its jti. */
+	private OAuth2TokenValidator<Jwt> validator(RegisteredClient client) {
+		OAuth2TokenValidator<Jwt> standard = JwtClientAssertionDecoderFactory.DEFAULT_JWT_VALIDATOR_FACTORY.apply(client);
+		return assertion -> {
+			OAuth2TokenValidatorResult checked = standard.validate(assertion);
+			if (checked.hasErrors()) {
+				return checked;
+			}
+			OAuth2TokenValidatorResult lifetime = notTooLong(assertion);
+			return lifetime.hasErrors() ? lifetime : firstUse(client, assertion);
+		};
 	}
 
 	private OAuth2TokenValidatorResult notTooLong(Jwt assertion) {
@@ -55,7 +76,7 @@ final class ClientAssertionRules {
 				: OAuth2TokenValidatorResult.success();
 	}
 
-	/** Checked last, once everything else holds: only a valid assertion's jti is spent. */
+	/** Checked last ({@link #validator}): only a valid assertion's jti is spent. */
 	private OAuth2TokenValidatorResult firstUse(RegisteredClient client, Jwt assertion) {
 		String jti = assertion.getId();
 		if (jti == null || jti.isBlank()) {
@@ -65,7 +86,8 @@ final class ClientAssertionRules {
 			return refused("client_assertion: the jti is longer than 200 characters");
 		}
 		Instant now = clock.instant();
-		jdbc.update("DELETE FROM yl_client_assertion WHERE expires < ?", Timestamp.from(now.minus(DRIFT)));
+		// Kept well past their exp, so a node whose clock runs ahead never forgets a jti another node would still accept.
+		jdbc.update("DELETE FROM yl_client_assertion WHERE expires < ?", Timestamp.from(now.minus(Duration.ofMinutes(10))));
 		try {
 			jdbc.update("INSERT INTO yl_client_assertion (client_id, jti, expires) VALUES (?, ?, ?)", client.getClientId(), jti,
 					Timestamp.from(assertion.getExpiresAt() == null ? now.plus(LONGEST) : assertion.getExpiresAt()));

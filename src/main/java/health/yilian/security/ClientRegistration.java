@@ -43,7 +43,7 @@ import org.springframework.web.bind.annotation.RestController;
 public class ClientRegistration {
 
 	static final String PATH = "/oauth2/register";
-	private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+	static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final ClientRegistry registry;
@@ -145,9 +145,15 @@ public class ClientRegistration {
 			default -> throw new Refusal(HttpStatus.BAD_REQUEST, "invalid_client_metadata", "token_endpoint_auth_method: '" + method
 					+ "' is not private_key_jwt or client_secret_basic");
 		}
-		// https, or this machine itself (a client's key server beside the server, as in tests); never plain http across a network.
-		if ("private_key_jwt".equals(method) && (jwks == null || !jwks.startsWith("https://") && !jwks.startsWith("http://127.0.0.1:") && !jwks.startsWith("http://localhost:"))) {
+		if ("private_key_jwt".equals(method) && !secureOrLoopback(jwks)) {
 			throw new Refusal(HttpStatus.BAD_REQUEST, "invalid_client_metadata", "jwks_uri: a private_key_jwt client publishes its keys at an https URL");
+		}
+		for (String endpoint : strings(metadata, "subscription_endpoints")) {
+			// A prefix: without its closing slash, https://his.example.cn would also admit https://his.example.cn.evil.com.
+			if (!secureOrLoopback(endpoint) || !endpoint.endsWith("/")) {
+				throw new Refusal(HttpStatus.BAD_REQUEST, "invalid_client_metadata", "subscription_endpoints: '" + endpoint
+						+ "' is not an https URL prefix ending in '/', e.g. https://his.example.cn/fhir-notify/");
+			}
 		}
 		SecurityProperties.Role role;
 		try {
@@ -175,6 +181,21 @@ public class ClientRegistration {
 			throw new Refusal(HttpStatus.BAD_REQUEST, "invalid_client_metadata", e.getMessage());
 		}
 		return new Made(client, secret);
+	}
+
+	/** https, or this machine itself (a client's key server beside the server, as in tests); never plain http across a network. */
+	private static boolean secureOrLoopback(String url) {
+		if (url == null) {
+			return false;
+		}
+		try {
+			java.net.URI uri = new java.net.URI(url);
+			String host = uri.getHost();
+			return uri.getRawUserInfo() == null && host != null && ("https".equals(uri.getScheme())
+					|| "http".equals(uri.getScheme()) && (host.equals("127.0.0.1") || host.equals("localhost")));
+		} catch (java.net.URISyntaxException e) {
+			return false;
+		}
 	}
 
 	private static byte[] bytes() {

@@ -68,6 +68,13 @@ public class ClientRegistry implements RegisteredClientRepository {
 			}
 			declare(id, client);
 		});
+		// A client taken out of the file (a hospital that left, the demo's clients once a production profile runs on the
+		// same database) is disabled, not left able to get tokens from an earlier start's row.
+		List<Object> declared = new java.util.ArrayList<>(security.clients().keySet());
+		declared.add(0, CONFIGURATION);
+		jdbc.update("UPDATE yl_client SET enabled = FALSE WHERE source = ? AND enabled = TRUE"
+				+ (security.clients().isEmpty() ? "" : " AND client_id NOT IN (" + String.join(",", java.util.Collections.nCopies(security.clients().size(), "?")) + ")"),
+				declared.toArray());
 	}
 
 	/** A client of the configuration: its row is what the file says, enabled. */
@@ -113,14 +120,19 @@ public class ClientRegistry implements RegisteredClientRepository {
 
 	/** An enabled client's settings, at most {@link #FRESH} old. */
 	public Optional<SecurityProperties.Client> find(String clientId) {
-		if (clientId == null) {
-			return Optional.empty();
+		if (clientId == null || !ClientRegistration.CLIENT_ID.matcher(clientId).matches()) {
+			return Optional.empty(); // no query, and nothing kept, for what cannot be a client id
 		}
 		Instant now = clock.instant();
 		Loaded known = loaded.get(clientId);
 		if (known == null || known.at().plus(FRESH).isBefore(now)) {
 			known = new Loaded(entry(clientId), now);
-			loaded.put(clientId, known);
+			// Only clients are kept: unknown ids, which anyone can send to the token endpoint, are not.
+			if (known.entry().isPresent()) {
+				loaded.put(clientId, known);
+			} else {
+				loaded.remove(clientId);
+			}
 		}
 		return known.entry().filter(Entry::enabled).map(Entry::client);
 	}

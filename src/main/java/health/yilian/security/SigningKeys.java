@@ -27,15 +27,19 @@ import java.util.UUID;
  *
  * <p>From {@code yilian.security.signing-keys}: a PKCS#12 key store ({@code .p12} or {@code .pfx}, password {@code
  * yilian.security.signing-keys-password}; each private key entry a key, its alias the {@code kid}; made with the JDK's
- * {@code keytool}), or a JWK Set file of private keys. The signing key is {@code yilian.security.signing-key-id} or
- * else the newest (in a key store, by its certificate's start; in a JWK Set, the first). Only the demo generates a key
+ * {@code keytool}), or a JWK Set file of private keys (EC P-256, P-384, P-521 or RSA). The signing key is {@code
+ * yilian.security.signing-key-id} or else the newest (in a key store, the latest certificate start that has come; in a
+ * JWK Set, the first). Only the demo generates a key
  * at start, when none is configured: its tokens do not outlive the process.
  */
 public record SigningKeys(JWKSet keys, JWK signing) {
 
-	/** ES256 for EC P-256 keys, RS256 for RSA keys: what a verifier expects of a key of that kind. */
+	/** What a verifier expects of a key of that kind: ES256, ES384 or ES512 by the EC key's curve, RS256 for RSA. */
 	public JWSAlgorithm algorithm() {
-		return signing instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
+		if (signing instanceof ECKey ec) {
+			return Curve.P_384.equals(ec.getCurve()) ? JWSAlgorithm.ES384 : Curve.P_521.equals(ec.getCurve()) ? JWSAlgorithm.ES512 : JWSAlgorithm.ES256;
+		}
+		return JWSAlgorithm.RS256;
 	}
 
 	static SigningKeys load(String location, String password, String signingKeyId, boolean demo) {
@@ -83,7 +87,11 @@ public record SigningKeys(JWKSet keys, JWK signing) {
 			store.load(in, secret);
 		}
 		List<String> aliases = new ArrayList<>(Collections.list(store.aliases()).stream().filter(a -> isKey(store, a)).toList());
-		aliases.sort(Comparator.comparing((String a) -> certificate(store, a).getNotBefore()).reversed());
+		// Newest first, but a key whose certificate starts later (keytool -startdate) is published now and signs from
+		// then: every node has it before any token signed with it arrives.
+		java.util.Date now = new java.util.Date();
+		aliases.sort(Comparator.comparing((String a) -> !certificate(store, a).getNotBefore().after(now))
+				.thenComparing(a -> certificate(store, a).getNotBefore()).reversed());
 		List<JWK> keys = new ArrayList<>();
 		for (String alias : aliases) {
 			// By hand rather than Nimbus's JWK.load, which needs Bouncy Castle for the certificate.

@@ -22,7 +22,6 @@ import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
-import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionDecoderFactory;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.authorization.config.annotation.web.configurers.OAuth2AuthorizationServerConfigurer;
@@ -52,7 +51,8 @@ public class WebSecurityConfig {
 	public SecurityFilterChain tokenEndpoints(HttpSecurity http, javax.sql.DataSource dataSource, AuditLog audit, Clock clock,
 			io.micrometer.core.instrument.MeterRegistry meters) throws Exception {
 		OAuth2AuthorizationServerConfigurer issuer = OAuth2AuthorizationServerConfigurer.authorizationServer();
-		JwtClientAssertionDecoderFactory assertions = new ClientAssertionRules(dataSource).decoders();
+		org.springframework.security.oauth2.jwt.JwtDecoderFactory<org.springframework.security.oauth2.server.authorization.client.RegisteredClient> assertions =
+				new ClientAssertionRules(dataSource).decoders();
 		http.securityMatcher(issuer.getEndpointsMatcher())
 				.with(issuer, as -> as
 						.clientAuthentication(clients -> clients.authenticationConverter(new SmartClientAssertion())
@@ -186,6 +186,38 @@ public class WebSecurityConfig {
 	public SigningKeys signingKeys(SecurityProperties security, org.springframework.core.env.Environment environment) {
 		return SigningKeys.load(security.signingKeys(), security.signingKeysPassword(), security.signingKeyId(),
 				environment.acceptsProfiles(org.springframework.core.env.Profiles.of("demo")));
+	}
+
+	/**
+	 * Issued tokens are not kept: they are JWTs every node verifies by signature, and a disabled client's are refused by
+	 * the registry ({@link #jwtDecoder}). Spring's default service keeps every issued token in memory for the life of the
+	 * process, so a client asking for tokens in a loop would grow the heap without bound.
+	 */
+	@Bean
+	@ConditionalOnProperty(name = "yilian.security.issuer-uri", havingValue = "", matchIfMissing = true)
+	public org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService issuedTokensNotKept() {
+		return new org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService() {
+			@Override
+			public void save(org.springframework.security.oauth2.server.authorization.OAuth2Authorization authorization) {
+				// nothing kept
+			}
+
+			@Override
+			public void remove(org.springframework.security.oauth2.server.authorization.OAuth2Authorization authorization) {
+				// nothing kept
+			}
+
+			@Override
+			public org.springframework.security.oauth2.server.authorization.OAuth2Authorization findById(String id) {
+				return null;
+			}
+
+			@Override
+			public org.springframework.security.oauth2.server.authorization.OAuth2Authorization findByToken(String token,
+					org.springframework.security.oauth2.server.authorization.OAuth2TokenType tokenType) {
+				return null;
+			}
+		};
 	}
 
 	/** Every key is published and accepted (rotation); the signing one is chosen by {@link #accessTokens}. */

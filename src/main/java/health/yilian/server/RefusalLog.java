@@ -42,7 +42,12 @@ public class RefusalLog implements YilianInterceptor {
 	@Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
 	public boolean refused(RequestDetails request, BaseServerResponseException exception) {
 		if (exception.getStatusCode() < 500) {
-			String message = String.valueOf(exception.getMessage());
+			// The rule is in the message, or (a validation refusal) in the OperationOutcome's issues.
+			StringBuilder message = new StringBuilder(String.valueOf(exception.getMessage()));
+			if (exception.getOperationOutcome() instanceof org.hl7.fhir.r4.model.OperationOutcome outcome) {
+				outcome.getIssue().forEach(i -> message.append(' ').append(i.getDiagnostics()).append(' ')
+						.append(i.getDetails().getCoding().stream().map(c -> c.getCode()).toList()));
+			}
 			Matcher found = RULE.matcher(message);
 			String rule = found.find() ? found.group(1) : "-";
 			// By rule: a profile's refusals are its yl- rule or the validator's HAPI code (yilian_refusals_total).

@@ -21,9 +21,11 @@ import org.springframework.stereotype.Component;
 public class RequestMetrics implements YilianInterceptor {
 
 	private final MeterRegistry meters;
+	private final java.util.Set<String> types;
 
-	public RequestMetrics(MeterRegistry meters) {
+	public RequestMetrics(MeterRegistry meters, ca.uhn.fhir.context.FhirContext fhirContext) {
 		this.meters = meters;
+		this.types = fhirContext.getResourceTypes();
 	}
 
 	@Hook(Pointcut.SERVER_PROCESSING_COMPLETED)
@@ -33,11 +35,17 @@ public class RequestMetrics implements YilianInterceptor {
 		Timer.builder("yilian.fhir.requests")
 				.description("FHIR requests, by interaction, resource type, operation, caller organisation and status")
 				.tag("interaction", request.getRestOperationType() == null ? "unknown" : request.getRestOperationType().getCode())
-				.tag("type", request.getResourceName() == null ? "-" : request.getResourceName())
-				.tag("operation", request.getOperation() == null ? "-" : request.getOperation())
+				// Label values only from what the server knows: a client inventing types or operations in URLs
+				// (GET /fhir/Zz{uuid}) would otherwise make a new series per request.
+				.tag("type", request.getResourceName() == null ? "-" : types.contains(request.getResourceName()) ? request.getResourceName() : "other")
+				.tag("operation", request.getOperation() == null ? "-" : status(servlet) < 400 ? request.getOperation() : "other")
 				.tag("organization", caller)
-				.tag("status", servlet.getServletResponse() == null ? "-" : Integer.toString(servlet.getServletResponse().getStatus()))
+				.tag("status", Integer.toString(status(servlet)))
 				.register(meters)
 				.record(request.getRequestStopwatch().getMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private static int status(ServletRequestDetails servlet) {
+		return servlet.getServletResponse() == null ? 0 : servlet.getServletResponse().getStatus();
 	}
 }

@@ -317,6 +317,9 @@ class AuditTest extends FhirServerTestSupport {
 		assertThat(verify(auditor).getParameterBool("verified")).isTrue(); // stores what is committed
 		String read = new org.springframework.jdbc.core.JdbcTemplate(dataSource)
 				.queryForObject("SELECT event_id FROM yl_audit_chain ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY", String.class);
+		// The auditor reads that event: its own event names it, and goes on naming it once it is removed.
+		auditor.read().resource(AuditEvent.class).withUrl(read).execute();
+		assertThat(verify(auditor).getParameterBool("verified")).isTrue();
 
 		// Sixteen years on, every event linked so far is past its fifteen.
 		clock.set(clock.instant().atZone(health.yilian.server.ClockConfig.CHINA).plusYears(16).toInstant());

@@ -34,8 +34,10 @@ class SigningKeysTest {
 				"--yilian.base-url=https://fhir.example.cn/fhir", "--yilian.demo-data=false"};
 
 		String before;
+		String leaving;
 		ServerProcess first = ServerProcess.start(data, database, "keys-a", settings);
 		try {
+			leaving = first.token("deyang-lis", "deyang-lis-demo-secret");
 			before = first.token("second-his", "second-his-demo-secret");
 			assertThat(SignedJWT.parse(before).getHeader().getKeyID()).isEqualTo("yilian-2026");
 			assertThat(SignedJWT.parse(before).getJWTClaimsSet().getIssuer()).as("the public issuer").isEqualTo("https://fhir.example.cn");
@@ -45,9 +47,17 @@ class SigningKeysTest {
 		}
 
 		keytool(store, "yilian-2027");
-		ServerProcess next = ServerProcess.start(data, database, "keys-b", settings);
+		// The production profile, its clients from a file: second-his stays, the demo's others are gone.
+		Path clients = data.resolve("clients.yaml");
+		Files.writeString(clients, "yilian:\n  security:\n    clients:\n      second-his:\n        secret: \"{noop}second-his-demo-secret\"\n"
+				+ "        organization: Organization/deyang-second-peoples-hospital\n        scopes: [ \"system/Organization.rs\" ]\n");
+		List<String> production = new ArrayList<>(List.of(settings));
+		production.addAll(List.of("--spring.profiles.active=production", "--spring.config.additional-location=file:" + clients));
+		ServerProcess next = ServerProcess.start(data, database, "keys-b", production.toArray(String[]::new));
 		try {
 			assertThat(next.get("/fhir/Organization", before).statusCode()).as("the token issued before the restart").isEqualTo(200);
+			assertThat(next.get("/fhir/Organization", leaving).statusCode()).as("a token of a client no longer configured").isEqualTo(401);
+			assertThatThrownBy(() -> next.token("deyang-lis", "deyang-lis-demo-secret")).hasMessageContaining("401");
 			String after = next.token("second-his", "second-his-demo-secret");
 			assertThat(SignedJWT.parse(after).getHeader().getKeyID()).as("the newest key signs").isEqualTo("yilian-2027");
 			assertThat(next.get("/fhir/Organization", after).statusCode()).isEqualTo(200);
