@@ -66,8 +66,11 @@ public class RecognitionOperations implements YilianOperationProvider {
 	private final Clock clock;
 	private final AccessPolicy access;
 
+	private final io.micrometer.core.instrument.MeterRegistry meters;
+
 	public RecognitionOperations(DaoRegistry daoRegistry, RecognitionEligibility eligibility, PatientRecords patientRecords,
-			MemberRoll roll, Clock clock, AccessPolicy access) {
+			MemberRoll roll, Clock clock, AccessPolicy access, io.micrometer.core.instrument.MeterRegistry meters) {
+		this.meters = meters;
 		this.access = access;
 		this.daoRegistry = daoRegistry;
 		this.roll = roll;
@@ -94,6 +97,7 @@ public class RecognitionOperations implements YilianOperationProvider {
 		List<DiagnosticReport> recognisable = new ArrayList<>();
 		for (DiagnosticReport report : finalReports(person, code)) {
 			RecognitionEligibility.Verdict verdict = evaluation.of(report);
+			answered("$recognizable", verdict);
 			if (verdict.eligible()) {
 				HrMarkOnRead.mark(report, verdict);
 				recognisable.add(report);
@@ -105,6 +109,15 @@ public class RecognitionOperations implements YilianOperationProvider {
 		return bundle.setTotal(recognisable.size());
 	}
 
+	/**
+	 * Recognition answers for the operator ({@code yilian_recognition_answers_total}): per report evaluated, recognisable
+	 * or the first reason it is not ({@code qc-failed}, {@code expired}, …), the national KPI's raw material.
+	 */
+	private void answered(String operation, RecognitionEligibility.Verdict verdict) {
+		meters.counter("yilian.recognition.answers", "operation", operation,
+				"outcome", verdict.eligible() ? "recognisable" : verdict.failures().stream().findFirst().map(f -> f.code()).orElse("not-recognisable")).increment();
+	}
+
 	@Operation(name = "$recognition", typeName = "DiagnosticReport", idempotent = true)
 	public Parameters recognition(
 			@IdParam IdType reportId,
@@ -114,6 +127,7 @@ public class RecognitionOperations implements YilianOperationProvider {
 		Instant instant = instant(request, date);
 		DiagnosticReport report = daoRegistry.getResourceDao(DiagnosticReport.class).read(reportId, new SystemRequestDetails());
 		RecognitionEligibility.Verdict verdict = eligibility.at(instant, Optional.of(requester(request, requester))).of(report);
+		answered("$recognition", verdict);
 		if (!verdict.eligible() && !access.mayAskWhy(Caller.of(request), report)) {
 			// Why another hospital's report is not shared is the auditors', the operator's and its own hospital's to know;
 			// to anyone else it answers as a report that does not exist.

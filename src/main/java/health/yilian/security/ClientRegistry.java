@@ -126,7 +126,16 @@ public class ClientRegistry implements RegisteredClientRepository {
 		Instant now = clock.instant();
 		Loaded known = loaded.get(clientId);
 		if (known == null || known.at().plus(FRESH).isBefore(now)) {
-			known = new Loaded(entry(clientId), now);
+			try {
+				known = new Loaded(entry(clientId), now);
+			} catch (org.springframework.dao.DataAccessException unavailable) {
+				if (known == null) {
+					throw unavailable; // answered 503 (server.JsonErrorPages)
+				}
+				// The database is away for a moment: what was known a second ago stands, as every other part of the
+				// request will find the database away too and answer 503.
+				return known.entry().filter(Entry::enabled).map(Entry::client);
+			}
 			// Only clients are kept: unknown ids, which anyone can send to the token endpoint, are not.
 			if (known.entry().isPresent()) {
 				loaded.put(clientId, known);

@@ -57,13 +57,26 @@ public class DatabaseUnavailable implements YilianInterceptor {
 			LOG.warn("database unavailable, answered 503: {}", message);
 			return new ServiceUnavailable();
 		}
-		for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-			if (unavailable(cause)) {
-				LOG.warn("database unavailable, answered 503: {}", cause.toString());
-				return new ServiceUnavailable();
-			}
+		if (causedByUnavailableDatabase(exception)) {
+			LOG.warn("database unavailable, answered 503: {}", exception.toString());
+			return new ServiceUnavailable();
 		}
 		return null;
+	}
+
+	/** Whether the database being away is what made this fail, by the causes' kinds and SQLSTATEs. */
+	public static boolean causedByUnavailableDatabase(Throwable exception) {
+		for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+			if (unavailable(cause)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** What a request that could not reach the database is answered, outside HAPI too (Tomcat's error page). */
+	public static String message() {
+		return MESSAGE;
 	}
 
 	private static boolean unavailable(Throwable cause) {

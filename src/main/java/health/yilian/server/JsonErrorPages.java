@@ -61,12 +61,19 @@ public class JsonErrorPages implements WebServerFactoryCustomizer<TomcatServletW
 			if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
 				return;
 			}
+			if (status == 500 && DatabaseUnavailable.causedByUnavailableDatabase(throwable)) {
+				// Failed before HAPI for want of the database (the token check asks the client registry): 503, as inside.
+				status = 503;
+				response.setStatus(503);
+				response.setHeader("Retry-After", DatabaseUnavailable.RETRY_AFTER_SECONDS);
+			}
 			String message = response.getMessage() == null ? "" : response.getMessage();
 			String why = switch (status) {
 				case 400 -> "the request is not valid HTTP: a character not allowed in a URL, a malformed header, or a URL or header"
 						+ " longer than this server accepts (send a long search as POST [type]/_search)";
 				case 413 -> "the request is too large";
 				case 414, 431 -> "the URL or a header is longer than this server accepts: send the search as POST [type]/_search";
+				case 503 -> DatabaseUnavailable.message();
 				default -> "HTTP " + status;
 			} + (message.isBlank() ? "" : ": " + message);
 			try {

@@ -12,7 +12,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 /**
  * What an operator reads: a refusal is one INFO line (status, rule, client, request id), never an ERROR with a stack
  * trace; and Prometheus has requests by interaction, type, organisation and status, refusals by rule, tokens issued
- * and refused, and the audit outbox's backlog and age.
+ * and refused, the audit outbox's backlog and age, referrals by state and recognition answers by outcome.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class OperatorSignalsTest extends FhirServerTestSupport {
@@ -28,6 +28,9 @@ class OperatorSignalsTest extends FhirServerTestSupport {
 		send("POST", "/oauth2/token", "grant_type=client_credentials", "Content-Type", "application/x-www-form-urlencoded", "Authorization",
 				"Basic " + java.util.Base64.getEncoder().encodeToString("deyang-lis:wrong".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
+		assertThat(send("GET", "/fhir/Patient/$recognizable?identifier=" + RESIDENT_ID + "%7C510603198506124528", null,
+				"Authorization", "Bearer " + token("chengbei-his", "chengbei-his-demo-secret")).statusCode()).isEqualTo(200);
+
 		assertThat(output.getOut()).contains("refused 403 yl-scope client=deyang-lis request=ops-test-1 POST ServiceRequest");
 		assertThat(output.getOut()).doesNotContain("Exception thrown by interceptor").doesNotContain("Failure during REST processing: ");
 
@@ -37,5 +40,7 @@ class OperatorSignalsTest extends FhirServerTestSupport {
 		assertThat(metrics).containsPattern("yilian_refusals_total\\{rule=\"yl-scope\",status=\"403\"");
 		assertThat(metrics).contains("yilian_tokens_total{error=\"-\",outcome=\"issued\"").contains("yilian_tokens_total{error=\"invalid_client\",outcome=\"refused\"");
 		assertThat(metrics).contains("yilian_audit_outbox_pending").contains("yilian_audit_outbox_oldest_age_seconds");
+		assertThat(metrics).as("the demo alliance's referrals, as they were stored").containsPattern("yilian_referrals_total\\{state=\"[a-z-]+\"");
+		assertThat(metrics).containsPattern("yilian_recognition_answers_total\\{operation=\"\\$recognizable\",outcome=\"[a-z-]+\"");
 	}
 }
