@@ -77,7 +77,7 @@ import org.springframework.stereotype.Component;
  * Task (recognition decision)           the deciding and the performing hospital  the deciding hospital
  * Subscription                          its owner                                 its owner, to endpoints registered for it
  * Measure / MeasureReport               every client / its own, a lead its alliance  nobody (operator)
- * StructureDefinition, CodeSystem … (GUIDE) every client                          nobody (operator)
+ * StructureDefinition, CodeSystem … (GUIDE) every client, whatever its scopes     nobody (operator)
  * AuditEvent                            nobody (auditors)                         nobody, operators neither
  * anything else                         nobody (auditors, operator)               nobody (operator)
  * </pre>
@@ -255,6 +255,9 @@ public class AccessPolicy {
 		if (!READS.contains(interaction)) {
 			throw forbidden("yl-not-in-policy", interaction.getCode() + " is not an interaction the access policy names");
 		}
+		if (kindOf(type) == Kind.GUIDE) {
+			return; // the guide (profiles, terminology, search parameters) is every client's to read: it is what feeds are built against
+		}
 		if (type != null && interaction != RestOperationTypeEnum.VALIDATE) {
 			requireScope(caller, type, interaction == RestOperationTypeEnum.SEARCH_TYPE || interaction == RestOperationTypeEnum.HISTORY_TYPE ? 's' : 'r');
 		} else if (interaction == RestOperationTypeEnum.SEARCH_SYSTEM || interaction == RestOperationTypeEnum.HISTORY_SYSTEM) {
@@ -315,6 +318,9 @@ public class AccessPolicy {
 	 */
 	public boolean mayRead(Caller caller, IBaseResource resource, Map<String, Boolean> memo) {
 		String type = resource.fhirType();
+		if (kindOf(type) == Kind.GUIDE) {
+			return true; // every client's, whatever its scopes (checkInteraction)
+		}
 		if (!caller.hasScope(type, 'r') && !caller.hasScope(type, 's')) {
 			return false;
 		}

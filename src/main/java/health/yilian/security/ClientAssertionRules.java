@@ -17,8 +17,9 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 
 /**
  * What SMART Backend Services requires of a client assertion beyond Spring Authorization Server's checks (issuer,
- * subject, audience, signature, not expired): an {@code exp} at most five minutes ahead, and a {@code jti} never used
- * before by that client while the assertion is valid, so a captured assertion cannot buy a second token.
+ * subject, audience, signature, not expired): an {@code exp} at most five minutes ahead, a {@code jku} (if any) that is
+ * the registered JWKS URL, and a {@code jti} never used before by that client while the assertion is valid, so a
+ * captured assertion cannot buy a second token.
  *
  * <p>Used {@code jti}s are kept in the database ({@code yl_client_assertion}, until their {@code exp}), not in memory:
  * a replay sent to another node, or after a restart, is refused too. Times are the host's real time (as the tokens'
@@ -64,8 +65,23 @@ final class ClientAssertionRules {
 				return checked;
 			}
 			OAuth2TokenValidatorResult lifetime = notTooLong(assertion);
-			return lifetime.hasErrors() ? lifetime : firstUse(client, assertion);
+			if (lifetime.hasErrors()) {
+				return lifetime;
+			}
+			OAuth2TokenValidatorResult keys = registeredKeys(client, assertion);
+			return keys.hasErrors() ? keys : firstUse(client, assertion);
 		};
+	}
+
+	/**
+	 * SMART: an assertion's {@code jku}, when present, SHALL match the JWKS URL the client registered. The keys are
+	 * always fetched from the registered URL; one that names another is refused rather than quietly ignored.
+	 */
+	private static OAuth2TokenValidatorResult registeredKeys(RegisteredClient client, Jwt assertion) {
+		Object jku = assertion.getHeaders().get("jku");
+		String registered = client.getClientSettings().getJwkSetUrl();
+		return jku == null || jku.toString().equals(registered) ? OAuth2TokenValidatorResult.success()
+				: refused("client_assertion: jku " + jku + " is not the JWKS URL registered for " + client.getClientId() + " (" + registered + ")");
 	}
 
 	private OAuth2TokenValidatorResult notTooLong(Jwt assertion) {

@@ -83,10 +83,23 @@ public final class PacsKeys {
 		return assertion(CLIENT_ID, audience, jti, expires, KEY);
 	}
 
+	/** The PACS's assertion naming a JWKS URL in its header ({@code jku}). */
+	public static String clientAssertionWithJku(String tokenEndpoint, String jku) {
+		return assertion(CLIENT_ID, List.of(tokenEndpoint), UUID.randomUUID().toString(), new Date(System.currentTimeMillis() + 240_000), KEY, jku);
+	}
+
 	private static String assertion(String clientId, List<String> audience, String jti, Date expires, com.nimbusds.jose.jwk.JWK key) {
+		return assertion(clientId, audience, jti, expires, key, null);
+	}
+
+	private static String assertion(String clientId, List<String> audience, String jti, Date expires, com.nimbusds.jose.jwk.JWK key, String jku) {
 		try {
 			JWSAlgorithm algorithm = (JWSAlgorithm) key.getAlgorithm();
-			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).build(),
+			JWSHeader.Builder header = new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).type(com.nimbusds.jose.JOSEObjectType.JWT);
+			if (jku != null) {
+				header.jwkURL(java.net.URI.create(jku));
+			}
+			SignedJWT jwt = new SignedJWT(header.build(),
 					new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(audience)
 							.jwtID(jti).issueTime(new Date())
 							.expirationTime(expires).build());

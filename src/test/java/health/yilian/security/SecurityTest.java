@@ -52,6 +52,21 @@ class SecurityTest extends FhirServerTestSupport {
 		assertThat(get("/fhir/metadata", null).statusCode()).isEqualTo(200);
 	}
 
+	/** The guide is every client's to read, whatever its scopes: a LIS builds its feed against the profiles. */
+	@Test
+	void everyClientReadsTheGuideWhateverItsScopes() throws Exception {
+		IGenericClient lis = clientFor("deyang-lis", "deyang-lis-demo-secret"); // no StructureDefinition or ValueSet scope
+		Bundle profile = lis.search().byUrl("StructureDefinition?url=" + health.yilian.guide.YilianGuide.CANONICAL + "/StructureDefinition/yilian-patient")
+				.returnBundle(Bundle.class).execute();
+		assertThat(profile.getEntry()).hasSize(1);
+		String id = profile.getEntryFirstRep().getResource().getIdElement().toUnqualifiedVersionless().getValue();
+		assertThat(lis.read().resource(org.hl7.fhir.r4.model.StructureDefinition.class).withUrl(id).execute().getName()).isNotBlank();
+		assertThat(lis.search().byUrl("ValueSet?_count=5").returnBundle(Bundle.class).execute().getEntry()).isNotEmpty();
+		assertThat(lis.search().byUrl("CodeSystem?_count=5").returnBundle(Bundle.class).execute().getEntry()).isNotEmpty();
+		IGenericClient qc = clientFor("sichuan-lab-qc-centre", "lab-qc-centre-demo-secret");
+		assertThat(qc.search().byUrl("SearchParameter?_count=5").returnBundle(Bundle.class).execute().getEntry()).isNotEmpty();
+	}
+
 	@Test
 	void anUnknownClientOrAWrongSecretGetsNoToken() {
 		assertThatThrownBy(() -> token("unknown-his", "guess")).hasMessageContaining("HTTP 401");

@@ -54,6 +54,17 @@ class TokenServiceTest extends FhirServerTestSupport {
 	}
 
 	@Test
+	void anAssertionNamingAnotherJwksUrlThanTheRegisteredOneIsRefused() throws Exception {
+		String tokenEndpoint = "http://localhost:" + port + "/oauth2/token";
+		assertThat(withAssertion(PacsKeys.clientAssertionWithJku(tokenEndpoint, PacsKeys.jwksUrl()), null).statusCode()).as("its own").isEqualTo(200);
+
+		HttpResponse<String> elsewhere = withAssertion(PacsKeys.clientAssertionWithJku(tokenEndpoint, "https://attacker.example/jwks.json"), null);
+
+		assertThat(elsewhere.statusCode()).isEqualTo(401);
+		assertThat(elsewhere.body()).contains("jku");
+	}
+
+	@Test
 	void aClientMayAskForAnyPartOfItsScopesInV2OrV1FormAndIsToldWhatItGot() throws Exception {
 		// deyang-lis is registered for system/Patient.cruds, system/Observation.cruds, ...
 		for (String asked : List.of("system/Patient.rs", "system/Patient.r", "system/Patient.read", "system/Patient.rs system/Observation.read",
