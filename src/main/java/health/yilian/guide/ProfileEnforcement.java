@@ -156,7 +156,12 @@ public class ProfileEnforcement extends WriteRule {
 		}
 		OperationOutcome outcome = new OperationOutcome();
 		for (SingleValidationMessage error : errors) {
-			outcome.addIssue()
+			OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue();
+			if (error.getMessageId() != null) {
+				// Which of the validator's rules, as FHIR names a message's id: what an engineer looks up, what metrics count.
+				issue.addExtension("http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id", new StringType(error.getMessageId()));
+			}
+			issue
 					.setSeverity(OperationOutcome.IssueSeverity.ERROR)
 					.setCode(OperationOutcome.IssueType.PROCESSING)
 					.setDiagnostics(chinese ? ChineseValidationMessages.translate(error) : error.getMessage())

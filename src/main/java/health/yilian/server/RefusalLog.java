@@ -29,6 +29,9 @@ public class RefusalLog implements YilianInterceptor {
 
 	private static final Logger LOG = LoggerFactory.getLogger(RefusalLog.class);
 	private static final Pattern RULE = Pattern.compile("\\b(yl-[a-z0-9-]+|HAPI-\\d+)");
+	private static final String MESSAGE_ID = "http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id";
+	/** The profile a write was held to: ProfileEnforcement names the one the guide requires, never one a client chose. */
+	private static final Pattern PROFILE = Pattern.compile("does not conform to \\S+/StructureDefinition/([A-Za-z0-9-]+)");
 
 	private final io.micrometer.core.instrument.MeterRegistry meters;
 
@@ -44,14 +47,22 @@ public class RefusalLog implements YilianInterceptor {
 		if (exception.getStatusCode() < 500) {
 			// The rule is in the message, or (a validation refusal) in the OperationOutcome's issues.
 			StringBuilder message = new StringBuilder(String.valueOf(exception.getMessage()));
+			String rule = null;
 			if (exception.getOperationOutcome() instanceof org.hl7.fhir.r4.model.OperationOutcome outcome) {
-				outcome.getIssue().forEach(i -> message.append(' ').append(i.getDiagnostics()).append(' ')
-						.append(i.getDetails().getCoding().stream().map(c -> c.getCode()).toList()));
+				outcome.getIssue().forEach(i -> message.append(' ').append(i.getDiagnostics()));
+				// A profile's refusal: the validator's id for its first finding (a rule of the validator, a bounded set).
+				rule = outcome.getIssue().stream().map(i -> i.getExtensionByUrl(MESSAGE_ID)).filter(java.util.Objects::nonNull)
+						.map(e -> e.getValue().primitiveValue()).findFirst().orElse(null);
 			}
 			Matcher found = RULE.matcher(message);
-			String rule = found.find() ? found.group(1) : "-";
-			// By rule: a profile's refusals are its yl- rule or the validator's HAPI code (yilian_refusals_total).
-			meters.counter("yilian.refusals", "status", Integer.toString(exception.getStatusCode()), "rule", rule).increment();
+			if (found.find()) {
+				rule = found.group(1);
+			}
+			rule = rule == null ? "-" : rule;
+			Matcher profiled = PROFILE.matcher(String.valueOf(exception.getMessage()));
+			// By status, rule and, for a validation refusal, the guide's profile (yilian_refusals_total).
+			meters.counter("yilian.refusals", "status", Integer.toString(exception.getStatusCode()), "rule", rule,
+					"profile", profiled.find() ? profiled.group(1) : "-").increment();
 			LOG.info("refused {} {} client={} request={} {} {}", exception.getStatusCode(), rule,
 					Caller.of(request).map(Caller::clientId).orElse("anonymous"), request.getRequestId(), request.getRequestType(),
 					request.getRequestPath());

@@ -25,6 +25,11 @@ class OperatorSignalsTest extends FhirServerTestSupport {
 				"Authorization", lis, "X-Request-ID", "ops-test-1");
 		assertThat(refused.statusCode()).isEqualTo(403);
 		assertThat(send("GET", "/fhir/Patient/wang-xiuying", null, "Authorization", lis).statusCode()).isEqualTo(200);
+		org.hl7.fhir.r4.model.Observation noStatus = example("Observation-potassium-wang-xiuying", org.hl7.fhir.r4.model.Observation.class);
+		noStatus.setStatus(null);
+		HttpResponse<String> invalid = send("POST", "/fhir/Observation", fhirContext().newJsonParser().encodeResourceToString(noStatus), "Authorization", lis);
+		assertThat(invalid.statusCode()).as(invalid.body()).isEqualTo(422);
+		assertThat(invalid.body()).as("the validator's rule, named").contains("operationoutcome-message-id");
 		send("POST", "/oauth2/token", "grant_type=client_credentials", "Content-Type", "application/x-www-form-urlencoded", "Authorization",
 				"Basic " + java.util.Base64.getEncoder().encodeToString("deyang-lis:wrong".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
@@ -37,7 +42,9 @@ class OperatorSignalsTest extends FhirServerTestSupport {
 		String metrics = send("GET", "/actuator/prometheus", null).body();
 		assertThat(metrics).containsPattern("yilian_fhir_requests_seconds_count\\{[^}]*interaction=\"read\"[^}]*organization=\"Organization/deyang-peoples-hospital\""
 				+ "[^}]*status=\"200\"[^}]*type=\"Patient\"");
-		assertThat(metrics).containsPattern("yilian_refusals_total\\{rule=\"yl-scope\",status=\"403\"");
+		assertThat(metrics).containsPattern("yilian_refusals_total\\{profile=\"-\",rule=\"yl-scope\",status=\"403\"");
+		assertThat(metrics).as("a validation refusal, by profile and rule")
+				.containsPattern("yilian_refusals_total\\{profile=\"yilian-[a-z-]+\",rule=\"[A-Za-z0-9_-]+\",status=\"422\"");
 		assertThat(metrics).contains("yilian_tokens_total{error=\"-\",outcome=\"issued\"").contains("yilian_tokens_total{error=\"invalid_client\",outcome=\"refused\"");
 		assertThat(metrics).contains("yilian_audit_outbox_pending").contains("yilian_audit_outbox_oldest_age_seconds");
 		assertThat(metrics).as("the demo alliance's referrals, as they were stored").containsPattern("yilian_referrals_total\\{state=\"[a-z-]+\"");
