@@ -107,10 +107,17 @@ public class AccessEnforcement implements YilianInterceptor {
 			return;
 		}
 		switch (interaction) {
-			case SEARCH_TYPE, SEARCH_SYSTEM -> checkSearchParameters(caller, request);
+			case SEARCH_TYPE, SEARCH_SYSTEM -> checkSearchParameters(caller, request.getResourceName(), request.getParameters());
+			case CREATE -> checkCriteria(caller, request.getHeader(Constants.HEADER_IF_NONE_EXIST), request.getResourceName());
+			case UPDATE, DELETE -> checkCriteria(caller, request.getConditionalUrl(interaction), request.getResourceName());
+			case TRANSACTION -> checkEntryCriteria(caller, request.getResource());
 			case GET_PAGE -> checkPageOwner(caller, request);
 			case META -> checkInstanceVisible(caller, request, true);
-			case READ, VREAD, HISTORY_INSTANCE, VALIDATE, PATCH, EXTENDED_OPERATION_INSTANCE -> checkInstanceVisible(caller, request, false);
+			case PATCH -> {
+				checkCriteria(caller, request.getConditionalUrl(interaction), request.getResourceName());
+				checkInstanceVisible(caller, request, false);
+			}
+			case READ, VREAD, HISTORY_INSTANCE, VALIDATE, EXTENDED_OPERATION_INSTANCE -> checkInstanceVisible(caller, request, false);
 			// An update or delete of another's resource is refused as it is stored (403): HAPI creates on an update of
 			// an absent id and answers 200 to the delete of one, so neither can answer "as absent" without lying.
 			default -> { }
@@ -122,9 +129,8 @@ public class AccessEnforcement implements YilianInterceptor {
 	 * ({@code Organization?_has:Patient:organization:name=王}, {@code Task?patient.birthdate=…}); they are refused
 	 * whatever the data.
 	 */
-	private void checkSearchParameters(Caller caller, RequestDetails request) {
-		String type = request.getResourceName();
-		for (String name : request.getParameters().keySet()) {
+	private void checkSearchParameters(Caller caller, String type, java.util.Map<String, String[]> parameters) {
+		for (String name : parameters.keySet()) {
 			if (name.contains(Constants.PARAM_HAS + ":")) {
 				Matcher through = HAS_TYPE.matcher(name);
 				while (through.find()) {
@@ -138,6 +144,35 @@ public class AccessEnforcement implements YilianInterceptor {
 				}
 			} else if (type != null && name.contains(".")) {
 				checkChain(caller, type, name);
+			}
+		}
+	}
+
+	/**
+	 * The criteria of a conditional create ({@code If-None-Exist}), update, patch or delete are a search whose answer
+	 * shows as created or not, stored or refused: the same parameters are refused in them as in a search.
+	 */
+	private void checkCriteria(Caller caller, String criteria, String type) {
+		if (criteria == null || criteria.isBlank()) {
+			return;
+		}
+		int query = criteria.indexOf('?');
+		String path = query < 0 ? "" : criteria.substring(0, query);
+		String searched = path.isEmpty() ? type : path.substring(path.lastIndexOf('/') + 1);
+		checkSearchParameters(caller, searched, ca.uhn.fhir.util.UrlUtil.parseQueryString(query < 0 ? criteria : criteria.substring(query + 1)));
+	}
+
+	/** Each entry of a transaction that is conditional (batches arrive here entry by entry, as their own requests). */
+	private void checkEntryCriteria(Caller caller, IBaseResource bundle) {
+		if (!(bundle instanceof Bundle transaction)) {
+			return;
+		}
+		for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+			Bundle.BundleEntryRequestComponent request = entry.getRequest();
+			String type = entry.getResource() == null ? null : entry.getResource().fhirType();
+			checkCriteria(caller, request.getIfNoneExist(), type);
+			if (request.hasUrl() && request.getUrl().contains("?") && request.getMethod() != Bundle.HTTPVerb.GET) {
+				checkCriteria(caller, request.getUrl(), type);
 			}
 		}
 	}

@@ -20,7 +20,9 @@ import org.springframework.stereotype.Component;
  * centre would be shown (a read, a search result, an {@code _include}, a history entry, a page, a batch entry, the
  * answer of {@code $everything}, the match of a conditional create, update or delete) is asked
  * {@link AccessPolicy#mayRead}; what it may not see is left out of a search and a read of it is 404, as if it did not
- * exist. Auditors and the operator are not narrowed; the server's own reads neither.
+ * exist. Auditors and the operator are not narrowed, but a token of theirs with fewer scopes than every type is
+ * still asked of each resource shown, so that an {@code _include}, {@code _revinclude} or {@code $everything} shows
+ * only the types its scopes name; the server's own reads are not asked.
  */
 @Component
 public class ReadNarrowing extends ConsentInterceptor implements YilianInterceptor {
@@ -34,9 +36,9 @@ public class ReadNarrowing extends ConsentInterceptor implements YilianIntercept
 	}
 
 	/**
-	 * Auditors, operators and the server itself are not narrowed at all: HAPI's consent mechanism then also leaves
-	 * their {@code _summary=count} alone, which it refuses to narrowed callers (a count would tell what they may not
-	 * see). Invoked through the superclass's hook.
+	 * Callers that see everything (auditors and the operator with scopes over every type) and the server itself are
+	 * not asked at all: HAPI's consent mechanism then also leaves their {@code _summary=count} alone, which it refuses
+	 * to everyone it asks (a count would tell what they may not see). Invoked through the superclass's hook.
 	 */
 	@Override
 	public void interceptPreHandled(RequestDetails request) {
@@ -46,8 +48,9 @@ public class ReadNarrowing extends ConsentInterceptor implements YilianIntercept
 		super.interceptPreHandled(request);
 	}
 
+	/** The caller, when what it is shown must be asked of the policy resource by resource. */
 	static Optional<Caller> narrowed(RequestDetails request) {
-		return Caller.of(request).filter(AccessPolicy::narrowed);
+		return Caller.of(request).filter(caller -> !AccessPolicy.seesEverything(caller));
 	}
 
 	record Rules(AccessPolicy policy) implements IConsentService {

@@ -28,10 +28,15 @@ import org.springframework.stereotype.Component;
 public class RefusalLog implements YilianInterceptor {
 
 	private static final Logger LOG = LoggerFactory.getLogger(RefusalLog.class);
-	private static final Pattern RULE = Pattern.compile("\\b(yl-[a-z0-9-]+|HAPI-\\d+)");
+	/**
+	 * Tags come only from what the server itself wrote, never from text that echoes a client's input (that would
+	 * make a series per request): the rule that starts the refusal's message ({@code yl-…: …}, {@code HAPI-0000: …}),
+	 * the validator's message id, and the guide profile that starts ProfileEnforcement's message.
+	 */
+	private static final Pattern RULE = Pattern.compile("^(yl-[a-z0-9-]{1,60}|HAPI-\\d{4})\\b");
+	private static final Pattern MESSAGE_ID_FORM = Pattern.compile("[A-Za-z0-9_]{1,80}");
 	private static final String MESSAGE_ID = "http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id";
-	/** The profile a write was held to: ProfileEnforcement names the one the guide requires, never one a client chose. */
-	private static final Pattern PROFILE = Pattern.compile("does not conform to \\S+/StructureDefinition/([A-Za-z0-9-]+)");
+	private static final Pattern PROFILE = Pattern.compile("^[A-Za-z]{1,40} does not conform to https?://[^/\\s]+/fhir/StructureDefinition/([A-Za-z0-9-]{1,64})\\b");
 
 	private final io.micrometer.core.instrument.MeterRegistry meters;
 
@@ -45,21 +50,17 @@ public class RefusalLog implements YilianInterceptor {
 	@Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
 	public boolean refused(RequestDetails request, BaseServerResponseException exception) {
 		if (exception.getStatusCode() < 500) {
-			// The rule is in the message, or (a validation refusal) in the OperationOutcome's issues.
-			StringBuilder message = new StringBuilder(String.valueOf(exception.getMessage()));
-			String rule = null;
-			if (exception.getOperationOutcome() instanceof org.hl7.fhir.r4.model.OperationOutcome outcome) {
-				outcome.getIssue().forEach(i -> message.append(' ').append(i.getDiagnostics()));
+			String message = String.valueOf(exception.getMessage());
+			Matcher found = RULE.matcher(message);
+			String rule = found.find() ? found.group(1) : null;
+			if (rule == null && exception.getOperationOutcome() instanceof org.hl7.fhir.r4.model.OperationOutcome outcome) {
 				// A profile's refusal: the validator's id for its first finding (a rule of the validator, a bounded set).
 				rule = outcome.getIssue().stream().map(i -> i.getExtensionByUrl(MESSAGE_ID)).filter(java.util.Objects::nonNull)
-						.map(e -> e.getValue().primitiveValue()).findFirst().orElse(null);
-			}
-			Matcher found = RULE.matcher(message);
-			if (found.find()) {
-				rule = found.group(1);
+						.map(e -> e.getValue().primitiveValue()).filter(id -> id != null && MESSAGE_ID_FORM.matcher(id).matches())
+						.findFirst().orElse(null);
 			}
 			rule = rule == null ? "-" : rule;
-			Matcher profiled = PROFILE.matcher(String.valueOf(exception.getMessage()));
+			Matcher profiled = PROFILE.matcher(message);
 			// By status, rule and, for a validation refusal, the guide's profile (yilian_refusals_total).
 			meters.counter("yilian.refusals", "status", Integer.toString(exception.getStatusCode()), "rule", rule,
 					"profile", profiled.find() ? profiled.group(1) : "-").increment();

@@ -252,6 +252,49 @@ class HostileMemberTest extends FhirServerTestSupport {
 		assertThat(response.body()).doesNotContain("\"resourceType\":\"Consent\"").doesNotContain("\"resourceType\":\"DocumentReference\"");
 	}
 
+	/** Not narrowed is not unscoped: an operator's token for organisations includes no audit events, whatever it searches. */
+	@Test
+	void includesOfAnOperatorsNarrowTokenKeepToItsScopes() throws Exception {
+		String patient = fhir.create().resource(patient("孙建国", newResidentId(), DEYANG_MRN)).execute().getId().toUnqualifiedVersionless().getValue();
+		fhir.read().resource(Patient.class).withUrl(patient).execute(); // an audit event naming her
+		String search = "/fhir/Patient?_id=" + patient.substring("Patient/".length()) + "&_revinclude=AuditEvent:patient";
+		String everything = token(OPERATOR, OPERATOR_SECRET);
+		String patientsOnly = token(OPERATOR, OPERATOR_SECRET, "system/Patient.rs");
+
+		assertThat(send("GET", search, null, "Authorization", "Bearer " + everything).body()).contains("\"resourceType\":\"AuditEvent\"");
+		HttpResponse<String> narrow = send("GET", search, null, "Authorization", "Bearer " + patientsOnly);
+		assertThat(narrow.statusCode()).isEqualTo(200);
+		assertThat(narrow.body()).contains(patient).doesNotContain("\"resourceType\":\"AuditEvent\"");
+		HttpResponse<String> guide = send("GET", "/fhir/StructureDefinition?_count=1&_revinclude=AuditEvent:entity", null,
+				"Authorization", "Bearer " + patientsOnly);
+		assertThat(guide.statusCode()).isEqualTo(200);
+		assertThat(guide.body()).doesNotContain("\"resourceType\":\"AuditEvent\"");
+	}
+
+	/** The criteria of a conditional write are a search: what a search may not ask, they may not either. */
+	@Test
+	void aConditionalWriteCannotAskWhatASearchMayNot() throws Exception {
+		String has = "_has:Observation:subject:code=" + URLEncoder.encode("http://loinc.org|2345-7", StandardCharsets.UTF_8);
+		Patient someone = patient("周志强", newResidentId(), SECOND_MRN);
+		HttpResponse<String> create = as("second-his", "POST", "/fhir/Patient", json(someone), "If-None-Exist", has);
+		HttpResponse<String> update = as("second-his", "PUT", "/fhir/Patient?" + has, json(someone));
+		HttpResponse<String> delete = as("second-his", "DELETE", "/fhir/Patient?" + has);
+		Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		transaction.addEntry().setResource(someone).setFullUrl("urn:uuid:" + java.util.UUID.randomUUID())
+				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient").setIfNoneExist(has);
+		HttpResponse<String> entry = as("second-his", "POST", "/fhir", json(transaction));
+		HttpResponse<String> chained = as("second-his", "POST", "/fhir/Observation",
+				json(example("Observation-glucose-wang-xiuying", org.hl7.fhir.r4.model.Observation.class)), "If-None-Exist",
+				"subject.birthdate=1950-01-01");
+
+		for (HttpResponse<String> refused : List.of(create, update, delete, entry)) {
+			assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+			assertThat(refused.body()).contains("yl-has");
+		}
+		assertThat(chained.statusCode()).isEqualTo(403);
+		assertThat(chained.body()).contains("yl-chain");
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = {"$mark-all-resources-for-reindexing", "$perform-reindexing-pass", "$expunge"})
 	void maintenanceIsTheOperatorsAlone(String operation) throws Exception {

@@ -77,10 +77,16 @@ public abstract class FhirServerTestSupport {
 
 	/** A token from the embedded issuer by client_secret_basic, as a demo client's curl would get it. */
 	protected String token(String clientId, String secret) throws IOException, InterruptedException {
+		return token(clientId, secret, null);
+	}
+
+	/** A token asking for fewer scopes than the client is registered with (null: all of them). */
+	protected String token(String clientId, String secret, String scope) throws IOException, InterruptedException {
+		String form = "grant_type=client_credentials" + (scope == null ? "" : "&scope=" + java.net.URLEncoder.encode(scope, java.nio.charset.StandardCharsets.UTF_8));
 		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/oauth2/token"))
 				.header("Content-Type", "application/x-www-form-urlencoded")
 				.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-				.POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(), HttpResponse.BodyHandlers.ofString());
+				.POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
 		if (response.statusCode() != 200) {
 			throw new IllegalStateException("no token for " + clientId + ": HTTP " + response.statusCode() + " " + response.body());
 		}
