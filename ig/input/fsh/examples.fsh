@@ -14,6 +14,7 @@ Usage: #example
 * extension[leadHospital].valueReference = Reference(deyang-peoples-hospital)
 * extension[greenChannelAcceptanceHours].valuePositiveInt = 2
 * extension[recognitionPolicy].valueCode = #same-or-higher
+* extension[recognitionItems].valueCanonical = Canonical(yilian-recognition-items-deyang-city-medical-group)
 * extension[sharingPolicy].valueCode = #opt-out
 
 Instance: deyang-peoples-hospital
@@ -336,6 +337,7 @@ Usage: #example
 * name = "四川省胸痛专科联盟"
 * extension[leadHospital].valueReference = Reference(deyang-peoples-hospital)
 * extension[recognitionPolicy].valueCode = #all-levels
+* extension[recognitionItems].valueCanonical = Canonical(yilian-recognition-items-sichuan-chest-pain-specialty-alliance)
 
 Instance: membership-specialty-deyang-peoples-hospital
 InstanceOf: YilianMembership

@@ -38,6 +38,23 @@ Title: "互认层级规则 Recognition level rules"
 Description: "All level rules."
 * include codes from system YilianRecognitionPolicy
 
+Extension: YilianRecognitionItems
+Id: yilian-recognition-items
+Title: "本医联体互认项目 Items the alliance recognises"
+Description: "The ValueSet of recognition-catalogue items the alliance recognises (互认项目, 003: recognised item by item, step by step): usually the provincial catalogue or part of it, each item with the catalogue's validity window unless the ValueSet gives its own (yilian-validity-days). Without it the alliance recognises every item of the guide's catalogue. Eligibility, the HR mark and $recognizable use this set."
+Context: Organization
+* value[x] only canonical
+* valueCanonical 1..1
+* valueCanonical ^short = "ValueSet.url of the alliance's items 本医联体互认项目值集"
+
+Extension: YilianValidityDays
+Id: yilian-validity-days
+Title: "本医联体有效期 The alliance's validity window"
+Description: "Days a result of this item stays recognisable in the alliance whose items ValueSet lists it, counted from the result's effective time (overrides the catalogue's validity-days)."
+Context: ValueSet.compose.include.concept
+* value[x] only positiveInt
+* valuePositiveInt 1..1
+
 Extension: YilianSharingPolicySetting
 Id: yilian-sharing-policy
 Title: "共享同意模式 Sharing consent mode"

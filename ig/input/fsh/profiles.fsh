@@ -73,6 +73,7 @@ Description: "A hospital alliance (医联体): its kind, its lead hospital and i
     YilianLeadHospital named leadHospital 1..1 MS and
     YilianGreenChannelAcceptanceHours named greenChannelAcceptanceHours 0..1 MS and
     YilianRecognitionPolicySetting named recognitionPolicy 0..1 MS and
+    YilianRecognitionItems named recognitionItems 0..1 MS and
     YilianSharingPolicySetting named sharingPolicy 0..1 MS
 
 Profile: YilianOrganization
@@ -277,7 +278,7 @@ Description: "A two-way referral (双向转诊) from one member to another: dire
 * reasonCode.coding ^slicing.discriminator.type = #value
 * reasonCode.coding ^slicing.discriminator.path = "system"
 * reasonCode.coding ^slicing.rules = #open
-* reasonCode.coding contains icd10 1..1
+* reasonCode.coding contains icd10 1..1 MS
 * reasonCode.coding[icd10].system = $icd10
 * reasonCode.coding[icd10].code 1..1
 * supportingInfo MS
@@ -381,7 +382,7 @@ Description: "A lab report pushed by a member's LIS, with its results."
 * category ^slicing.discriminator.type = #pattern
 * category ^slicing.discriminator.path = "$this"
 * category ^slicing.rules = #open
-* category contains lab 1..1
+* category contains lab 1..1 MS
 * category[lab] = $v2-0074#LAB
 * code 1..1 MS
 * code.coding ^slicing.discriminator.type = #value
@@ -421,7 +422,7 @@ Description: "An imaging report pushed by a member's PACS/RIS."
 * category ^slicing.discriminator.type = #pattern
 * category ^slicing.discriminator.path = "$this"
 * category ^slicing.rules = #open
-* category contains imaging 1..1
+* category contains imaging 1..1 MS
 * category[imaging] from http://hl7.org/fhir/ValueSet/diagnostic-service-sections (required)
 * category[imaging] = $v2-0074#RAD
 * code 1..1 MS
@@ -462,7 +463,7 @@ Description: "One result of a lab report, coded with LOINC."
 * category ^slicing.discriminator.type = #pattern
 * category ^slicing.discriminator.path = "$this"
 * category ^slicing.rules = #open
-* category contains laboratory 1..1
+* category contains laboratory 1..1 MS
 * category[laboratory] = $obs-category#laboratory
 * code 1..1 MS
 * code.coding ^slicing.discriminator.type = #value

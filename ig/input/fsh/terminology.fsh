@@ -297,78 +297,78 @@ Description: "Items whose results alliance members recognise when quality contro
 * ^language = #zh-CN
 * ^property[0].code = #discipline
 * ^property[0].description = "Discipline (yilian-recognition-discipline)"
-* ^property[0].type = #code
+* ^property[0].type = #Coding
 * ^property[1].code = #validity-days
 * ^property[1].description = "Days a result stays recognisable, counted in instants: from its effective time to effective time + days × 24 h (valid-until), not to the end of that day"
 * ^property[1].type = #integer
 * #K "血清钾" "Potassium"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #lab
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#lab
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 7
 * #Na "血清钠" "Sodium"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #lab
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#lab
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 7
 * #Cl "血清氯" "Chloride"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #lab
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#lab
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 7
 * #Ca "血清钙" "Calcium"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #lab
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#lab
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 7
 * #GLU "血糖" "Glucose"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #lab
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#lab
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 30
 * #TC "总胆固醇" "Total cholesterol"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #lab
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#lab
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 30
 * #TG "甘油三酯" "Triglycerides"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #lab
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#lab
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 30
 * #LDL-C "低密度脂蛋白胆固醇" "LDL cholesterol"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #lab
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#lab
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 30
 * #TBIL "总胆红素" "Total bilirubin"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #lab
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#lab
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 30
 * #HbA1c "糖化血红蛋白" "Haemoglobin A1c"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #lab
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#lab
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 60
 * #BMP "电解质+血糖组合" "Basic metabolic panel"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #lab
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#lab
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 7
 * #CT-CHEST "胸部CT" "CT of the chest"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #radiology
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#radiology
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 30
 * #DR-CHEST "胸部X线摄影" "Chest radiograph"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #radiology
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#radiology
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 30
 * #US-ABDOMEN "腹部超声" "Abdominal ultrasound"
   * ^property[0].code = #discipline
-  * ^property[0].valueCode = #ultrasound
+  * ^property[0].valueCoding = YilianRecognitionDiscipline#ultrasound
   * ^property[1].code = #validity-days
   * ^property[1].valueInteger = 14
 
@@ -377,6 +377,30 @@ Id: yilian-recognition-catalogue
 Title: "互认项目 Recognition catalogue items"
 Description: "All catalogue items."
 * include codes from system YilianRecognitionCatalogue
+
+ValueSet: YilianRecognitionItemsDeyangCityMedicalGroup
+Id: yilian-recognition-items-deyang-city-medical-group
+Title: "德阳市城市医疗集团互认项目 Items recognised by 德阳市城市医疗集团"
+Description: "The city medical group recognises every item of the provincial catalogue, with the catalogue's validity windows."
+* include codes from system YilianRecognitionCatalogue
+
+ValueSet: YilianRecognitionItemsChestPainAlliance
+Id: yilian-recognition-items-sichuan-chest-pain-specialty-alliance
+Title: "四川省胸痛专科联盟互认项目 Items recognised by 四川省胸痛专科联盟"
+Description: "The chest-pain specialty alliance recognises the items a chest-pain pathway repeats: electrolytes, glucose and lipids, and chest imaging; its chest CT stays recognisable 14 days, not the catalogue's 30 (a chest-pain patient's findings change fast)."
+* YilianRecognitionCatalogue#K "血清钾"
+* YilianRecognitionCatalogue#Na "血清钠"
+* YilianRecognitionCatalogue#Cl "血清氯"
+* YilianRecognitionCatalogue#Ca "血清钙"
+* YilianRecognitionCatalogue#GLU "血糖"
+* YilianRecognitionCatalogue#BMP "电解质+血糖组合"
+* YilianRecognitionCatalogue#TC "总胆固醇"
+* YilianRecognitionCatalogue#TG "甘油三酯"
+* YilianRecognitionCatalogue#LDL-C "低密度脂蛋白胆固醇"
+* YilianRecognitionCatalogue#CT-CHEST "胸部CT"
+  * ^extension[0].url = "https://yilian.health/fhir/StructureDefinition/yilian-validity-days"
+  * ^extension[0].valuePositiveInt = 14
+* YilianRecognitionCatalogue#DR-CHEST "胸部X线摄影"
 
 CodeSystem: YilianQcStatus
 Id: yilian-qc-status
@@ -581,7 +605,7 @@ Title: "转诊方向 Referral direction (direction)"
 * code = #direction
 * base = #ServiceRequest
 * type = #token
-* expression = "ServiceRequest.category.where(coding.system = 'https://yilian.health/fhir/CodeSystem/yilian-referral-direction')"
+* expression = "ServiceRequest.category.coding.where(system = 'https://yilian.health/fhir/CodeSystem/yilian-referral-direction')"
 
 Instance: servicerequest-referral-channel
 InstanceOf: SearchParameter
@@ -594,7 +618,7 @@ Title: "转诊通道 Referral channel (channel)"
 * code = #channel
 * base = #ServiceRequest
 * type = #token
-* expression = "ServiceRequest.category.where(coding.system = 'https://yilian.health/fhir/CodeSystem/yilian-referral-channel')"
+* expression = "ServiceRequest.category.coding.where(system = 'https://yilian.health/fhir/CodeSystem/yilian-referral-channel')"
 
 Instance: diagnosticreport-qc-standing
 InstanceOf: SearchParameter

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ImplementationGuide;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
@@ -48,7 +49,8 @@ public class GuideInstaller {
 
 	@EventListener(ApplicationReadyEvent.class)
 	public void install() {
-		put(guide.conformanceResources());
+		List<Resource> conformance = guide.conformanceResources().stream().filter(r -> !(r instanceof ImplementationGuide)).toList();
+		put(conformance);
 		// The guide's search parameters answer from the first request on, not after the registry's next poll.
 		searchParameters.forceRefresh();
 		log.info("Yilian guide: {} conformance resources in place", guide.conformanceResources().size());
@@ -59,6 +61,19 @@ public class GuideInstaller {
 					.forEach(this::put);
 			log.info("Demo alliance: {} example resources in place", guide.examples().size());
 		}
+		put(List.of(asHeld(guide.implementationGuide(), yilian.demoData())));
+	}
+
+	/**
+	 * The ImplementationGuide as this server holds it: HAPI keeps references whole, so it lists the examples only where
+	 * they are stored (the demo) and never the whole-transaction feeds, which are Bundles to send, not resources kept.
+	 * The package lists them all.
+	 */
+	private static ImplementationGuide asHeld(ImplementationGuide published, boolean examplesStored) {
+		ImplementationGuide held = published.copy();
+		held.getDefinition().getResource().removeIf(r -> r.getReference().getReference().startsWith("Bundle/")
+				|| (!examplesStored && !(r.getExample() instanceof org.hl7.fhir.r4.model.BooleanType b && !b.booleanValue())));
+		return held;
 	}
 
 	/**

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
 import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.ImplementationGuide;
 import org.hl7.fhir.r4.model.MetadataResource;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Type;
@@ -21,9 +22,9 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
 /**
- * The Yilian implementation guide as the server carries it: the StructureDefinitions, CodeSystems, ValueSets and
- * ConceptMaps that {@code ig/build} generates into {@code profiles/} and {@code terminology/}, and its examples,
- * read from the classpath (no package registry, no network).
+ * The Yilian implementation guide as the server carries it: the package {@code yilian.fhir.alliance} built into the
+ * jar ({@link GuidePackage}: the StructureDefinitions with snapshots, CodeSystems, ValueSets, ConceptMaps, search
+ * parameters and the ImplementationGuide), and its examples, read from the classpath (no registry, no network).
  *
  * <p>They go into HAPI's validation chain before anything else, from memory, at construction. HAPI's repository
  * validation reads profiles from the database, which on a fresh database is empty until a guide is installed, so
@@ -42,7 +43,7 @@ public class YilianGuide {
 	public YilianGuide(FhirContext fhirContext, JpaValidationSupportChain validationChain) {
 		this.fhirContext = fhirContext;
 		this.validationChain = validationChain;
-		this.conformanceResources = load("yilian-guide/profiles/*.json", "yilian-guide/terminology/*.json");
+		this.conformanceResources = fromPackage();
 		this.examples = load("yilian-guide/examples/*.json");
 	}
 
@@ -54,7 +55,10 @@ public class YilianGuide {
 		validationChain.invalidateCaches();
 	}
 
-	/** Profiles, extensions, code systems, value sets and concept maps, as published. */
+	/**
+	 * Profiles and extensions with their snapshots, search parameters, code systems, value sets, concept maps and the
+	 * ImplementationGuide resource, as the package ({@link GuidePackage}) publishes them.
+	 */
 	public List<Resource> conformanceResources() {
 		return conformanceResources;
 	}
@@ -82,9 +86,27 @@ public class YilianGuide {
 				.orElseThrow(() -> new IllegalStateException("The guide has no " + type.getSimpleName() + " " + url));
 	}
 
+	/** The guide's ImplementationGuide resource: what the package holds, and its version. */
+	public ImplementationGuide implementationGuide() {
+		return conformanceResources.stream().filter(ImplementationGuide.class::isInstance).map(ImplementationGuide.class::cast).findFirst()
+				.orElseThrow(() -> new IllegalStateException("The guide package has no ImplementationGuide"));
+	}
+
 	/** The guide's examples: one consistent demo alliance. */
 	public List<Resource> examples() {
 		return examples;
+	}
+
+	/** The package the build put in the jar: what is served is what engineers download. */
+	private static List<Resource> fromPackage() {
+		try (InputStream in = YilianGuide.class.getClassLoader().getResourceAsStream(GuidePackage.CLASSPATH)) {
+			if (in == null) {
+				throw new IllegalStateException("No " + GuidePackage.CLASSPATH + " on the classpath: build with ./mvnw, which packages the guide");
+			}
+			return List.copyOf(GuidePackage.resources(in, "package/"));
+		} catch (IOException e) {
+			throw new UncheckedIOException("Cannot read the Yilian guide package", e);
+		}
 	}
 
 	private List<Resource> load(String... patterns) {
@@ -105,8 +127,7 @@ public class YilianGuide {
 			throw new UncheckedIOException("Cannot read the Yilian guide from the classpath", e);
 		}
 		if (resources.isEmpty()) {
-			throw new IllegalStateException("No guide artifacts found for " + String.join(", ", patterns)
-					+ ": build with ./mvnw, which packages profiles/ and terminology/");
+			throw new IllegalStateException("No guide artifacts found for " + String.join(", ", patterns) + ": build with ./mvnw");
 		}
 		return List.copyOf(resources);
 	}

@@ -1,14 +1,11 @@
 package health.yilian.membership;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import health.yilian.server.YilianInterceptor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +14,6 @@ import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.OrganizationAffiliation;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Organisations and their memberships, in memory, for the read paths that ask about them many times a request
@@ -29,7 +24,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * who a caller is and what it may write ({@code security}) is read here.
  */
 @Component
-public class MemberRoll implements YilianInterceptor {
+public class MemberRoll extends health.yilian.server.ForgottenOnWrite {
 
 	static final Duration STALE_AT_MOST = Duration.ofSeconds(60);
 
@@ -66,38 +61,13 @@ public class MemberRoll implements YilianInterceptor {
 		return membershipsOf.get(member, m -> memberships.of(m, null));
 	}
 
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
-	public void created(IBaseResource resource) {
-		forgetOnCommit(resource);
+	@Override
+	protected boolean holds(IBaseResource resource) {
+		return resource instanceof Organization || resource instanceof OrganizationAffiliation;
 	}
 
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
-	public void updated(IBaseResource previous, IBaseResource resource) {
-		forgetOnCommit(resource);
-	}
-
-	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
-	public void deleted(IBaseResource resource) {
-		forgetOnCommit(resource);
-	}
-
-	/** Now, and again after the commit, so that a read racing the write cannot keep the old value. */
-	private void forgetOnCommit(IBaseResource resource) {
-		if (!(resource instanceof Organization) && !(resource instanceof OrganizationAffiliation)) {
-			return;
-		}
-		forget();
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-				@Override
-				public void afterCompletion(int status) {
-					forget();
-				}
-			});
-		}
-	}
-
-	private void forget() {
+	@Override
+	protected void forget() {
 		organizations.invalidateAll();
 		membershipsOf.invalidateAll();
 	}

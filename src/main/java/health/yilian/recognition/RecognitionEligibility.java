@@ -30,10 +30,11 @@ import org.springframework.stereotype.Component;
  * rule):
  * <ol>
  *   <li>{@code not-final}: the report is final, amended or corrected;</li>
- *   <li>{@code not-catalogued}: its item is in the recognition catalogue;</li>
+ *   <li>{@code not-catalogued}: its item is one the alliance recognises (its {@code yilian-recognition-items}, else the
+ *       whole catalogue: {@link RecognitionCatalogue});</li>
  *   <li>{@code qc-not-passed}: the performer held a passing QC qualification for the item on the report's date;</li>
  *   <li>{@code expired}: the item's validity window has not run out: it is counted in instants, from the effective time
- *       to {@code valid-until} = effective time + the catalogue's {@code validity-days} × 24 h, which is expired
+ *       to {@code valid-until} = effective time + the item's {@code validity-days} in that alliance × 24 h, which is expired
  *       (the HR mark, {@code $recognition} and {@code valid-until} agree at every instant);</li>
  *   <li>{@code requester-not-member}: the requester is an active member of some alliance on the evaluation day;</li>
  *   <li>{@code performer-not-member}: the performer was an active member, on the report's date, of an alliance the
@@ -124,52 +125,76 @@ public class RecognitionEligibility {
 			}
 			LocalDate reportDay = Memberships.day(report.getEffectiveDateTimeType()).orElse(day);
 			List<Organization> performer = chain(report.getPerformerFirstRep().getReference());
-			Optional<Coding> item = catalogue.itemOf(report);
-			Optional<DateTimeType> validUntil = item.map(i -> validUntil(report, i.getCode()));
-			if (item.isEmpty()) {
-				failures.add(new Reason("not-catalogued", "项目 " + codes(report) + " 不在互认目录 / the item is not in the recognition catalogue"));
-			} else {
-				String code = item.get().getCode();
-				Optional<String> standing = QcStanding.of(performer, code, reportDay);
-				if (!standing.equals(Optional.of(QcStanding.PASSED))) {
-					failures.add(new Reason("qc-not-passed", name(performer) + " 于 " + reportDay + " 的「" + item.get().getDisplay()
-							+ "」质控结果：" + standing.orElse("无") + " / no passing QC qualification for " + code + " on " + reportDay));
-				}
-				if (validUntil.get().getValue() != null && !instant.isBefore(validUntil.get().getValue().toInstant())) {
-					failures.add(new Reason("expired", "有效期至 " + validUntil.get().getValueAsString() + "（" + catalogue.validityDays(code)
-							+ " 天）/ the validity window ended"));
-				}
-			}
-			Optional<Recognition> recognition = Optional.empty();
+			List<Reason> membership = new ArrayList<>();
 			List<String> performerAlliances = alliancesOf(performer, reportDay);
 			List<String> scopes = performerAlliances;
 			if (requester.isPresent()) {
 				List<String> requesterAlliances = alliancesOf(chain(requester.get()), day);
 				scopes = performerAlliances.stream().filter(requesterAlliances::contains).toList();
 				if (requesterAlliances.isEmpty()) {
-					failures.add(new Reason("requester-not-member", requester.get() + " 于 " + day
+					membership.add(new Reason("requester-not-member", requester.get() + " 于 " + day
 							+ " 非任何医联体的在册成员 / is not an active member of any alliance on " + day));
 				}
 				if (!requesterAlliances.isEmpty() && scopes.isEmpty()) {
-					failures.add(new Reason("performer-not-member", name(performer) + " 于 " + reportDay + " 不是 " + requester.get()
+					membership.add(new Reason("performer-not-member", name(performer) + " 于 " + reportDay + " 不是 " + requester.get()
 							+ " 所在医联体的成员 / was not a member of the requester's alliance on the report's date"));
 				}
 			} else if (scopes.isEmpty()) {
-				failures.add(new Reason("performer-not-member", name(performer) + " 于 " + reportDay
+				membership.add(new Reason("performer-not-member", name(performer) + " 于 " + reportDay
 						+ " 不是任何医联体的成员 / was not a member of any alliance on the report's date"));
 			}
+			// The item's conditions are the alliance's (its items, their windows); with no alliance, the whole catalogue's.
+			Map<String, Reason> itemFailures = new LinkedHashMap<>();
 			Map<String, Reason> scopeFailures = new LinkedHashMap<>();
+			Optional<Recognition> recognition = Optional.empty();
+			Optional<DateTimeType> validUntil = Optional.empty();
+			if (scopes.isEmpty()) {
+				ItemCheck check = itemConditions(report, performer, reportDay, catalogue.whole());
+				check.failures().forEach(f -> itemFailures.putIfAbsent(f.code(), f));
+				validUntil = check.validUntil();
+			}
 			for (String scope : scopes) {
-				List<Reason> failing = requester.isPresent() ? requesterConditions(report, performer, organization(scope)) : List.of();
-				if (failing.isEmpty() && recognition.isEmpty() && item.isPresent()) {
-					recognition = Optional.of(new Recognition(organization(scope), item.get(), validUntil.get()));
+				Organization alliance = organization(scope);
+				ItemCheck check = itemConditions(report, performer, reportDay, catalogue.of(alliance));
+				List<Reason> failing = requester.isPresent() ? requesterConditions(report, performer, alliance) : List.of();
+				validUntil = validUntil.or(check::validUntil);
+				if (check.failures().isEmpty() && failing.isEmpty() && recognition.isEmpty()) {
+					recognition = Optional.of(new Recognition(alliance, check.item().get().coding(), check.validUntil().get()));
 				}
+				check.failures().forEach(f -> itemFailures.putIfAbsent(f.code(), f));
 				failing.forEach(f -> scopeFailures.putIfAbsent(f.code(), f));
 			}
 			if (recognition.isEmpty()) {
+				failures.addAll(itemFailures.values());
+			}
+			failures.addAll(membership);
+			if (recognition.isEmpty()) {
 				failures.addAll(scopeFailures.values());
 			}
-			return new Verdict(List.copyOf(failures), failures.isEmpty() ? recognition : Optional.empty(), validUntil);
+			Optional<DateTimeType> until = recognition.isPresent() ? recognition.map(Recognition::validUntil) : validUntil;
+			return new Verdict(List.copyOf(failures), failures.isEmpty() ? recognition : Optional.empty(), until);
+		}
+
+		/** The item's conditions in one alliance: it recognises the item, the performer's QC passed, the window is open. */
+		private ItemCheck itemConditions(DiagnosticReport report, List<Organization> performer, LocalDate reportDay, RecognitionCatalogue.Items items) {
+			Optional<RecognitionCatalogue.Item> item = catalogue.itemOf(report, items);
+			if (item.isEmpty()) {
+				return new ItemCheck(item, Optional.empty(), List.of(new Reason("not-catalogued", "项目 " + codes(report)
+						+ " 不在互认目录 " + items.source() + " / the item is not among those the alliance recognises")));
+			}
+			List<Reason> failing = new ArrayList<>();
+			String code = item.get().coding().getCode();
+			DateTimeType validUntil = validUntil(report, item.get().validityDays());
+			Optional<String> standing = QcStanding.of(performer, code, reportDay);
+			if (!standing.equals(Optional.of(QcStanding.PASSED))) {
+				failing.add(new Reason("qc-not-passed", name(performer) + " 于 " + reportDay + " 的「" + item.get().coding().getDisplay()
+						+ "」质控结果：" + standing.orElse("无") + " / no passing QC qualification for " + code + " on " + reportDay));
+			}
+			if (validUntil.getValue() != null && !instant.isBefore(validUntil.getValue().toInstant())) {
+				failing.add(new Reason("expired", "有效期至 " + validUntil.getValueAsString() + "（" + item.get().validityDays()
+						+ " 天）/ the validity window ended"));
+			}
+			return new ItemCheck(item, Optional.of(validUntil), failing);
 		}
 
 		/** The conditions that depend on who asks, in one alliance: the level rule and the patient's consent. */
@@ -221,9 +246,11 @@ public class RecognitionEligibility {
 		}
 	}
 
-	private DateTimeType validUntil(DiagnosticReport report, String item) {
+	private record ItemCheck(Optional<RecognitionCatalogue.Item> item, Optional<DateTimeType> validUntil, List<Reason> failures) {}
+
+	private static DateTimeType validUntil(DiagnosticReport report, int days) {
 		DateTimeType until = report.getEffectiveDateTimeType().copy();
-		until.add(Calendar.DATE, catalogue.validityDays(item));
+		until.add(Calendar.DATE, days);
 		return until;
 	}
 

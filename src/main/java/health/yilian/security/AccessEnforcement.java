@@ -296,7 +296,14 @@ public class AccessEnforcement implements YilianInterceptor {
 		if (caller.isEmpty()) {
 			return; // the server's own writes: demo loading, memberships ending with their organisation
 		}
-		policy.checkWrite(caller.get(), stored, next);
+		try {
+			policy.checkWrite(caller.get(), stored, next);
+		} catch (ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException refusal) {
+			if (next == null || !refersToAnotherEntry(next) || request == null) {
+				throw refusal;
+			}
+			awaitReferences(request, stored, next, refusal);
+		}
 		if (next != null) {
 			policy.checkReferences(caller.get(), next, reference -> transaction != null && transaction.getResolvedResource(new IdType(reference)) != null,
 					new HashMap<>());
@@ -305,6 +312,77 @@ public class AccessEnforcement implements YilianInterceptor {
 			subscription.getMeta().getTag().removeIf(t -> AccessPolicy.SUBSCRIPTION_OWNER.equals(t.getSystem()));
 			subscription.getMeta().addTag(AccessPolicy.SUBSCRIPTION_OWNER, caller.get().clientId(), "owner");
 		}
+	}
+
+	/**
+	 * Inside a transaction HAPI resolves a reference to another entry ({@code urn:uuid:…}) that a conditional write
+	 * creates only after every entry is written, so a rule on it (a referral's subject is the sender's own patient)
+	 * cannot hold yet. Such a refusal waits: the write is checked again as it commits, its references resolved, and
+	 * the transaction commits only when every waiting write has passed (fail closed: one never checked again refuses).
+	 */
+	private void awaitReferences(RequestDetails request, IBaseResource stored, IBaseResource next, RuntimeException refusal) {
+		java.util.Map<IBaseResource, Object[]> awaiting = awaiting(request);
+		if (awaiting.isEmpty() && org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+			org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+					new org.springframework.transaction.support.TransactionSynchronization() {
+						@Override
+						public void beforeCommit(boolean readOnly) {
+							java.util.Map<IBaseResource, Object[]> left = awaiting(request);
+							if (!left.isEmpty()) {
+								RuntimeException first = (RuntimeException) left.values().iterator().next()[1];
+								left.clear();
+								throw first;
+							}
+						}
+
+						@Override
+						public void afterCompletion(int status) {
+							awaiting(request).clear();
+						}
+					});
+		} else if (awaiting.isEmpty()) {
+			throw refusal;
+		}
+		awaiting.put(next, new Object[] {stored, refusal});
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
+	public void createdResolved(IBaseResource resource, RequestDetails request) {
+		resolved(request, resource);
+	}
+
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
+	public void updatedResolved(IBaseResource previous, IBaseResource resource, RequestDetails request) {
+		resolved(request, resource);
+	}
+
+	private void resolved(RequestDetails request, IBaseResource resource) {
+		if (request == null) {
+			return;
+		}
+		java.util.Map<IBaseResource, Object[]> awaiting = awaiting(request);
+		Object[] waiting = awaiting.remove(resource);
+		if (waiting == null) {
+			String id = resource.getIdElement().toUnqualifiedVersionless().getValue();
+			IBaseResource same = awaiting.keySet().stream().filter(r -> id != null && id.equals(r.getIdElement().toUnqualifiedVersionless().getValue()))
+					.findFirst().orElse(null);
+			waiting = same == null ? null : awaiting.remove(same);
+		}
+		if (waiting != null) {
+			policy.checkWrite(Caller.of(request).orElseThrow(), (IBaseResource) waiting[0], resource);
+		}
+	}
+
+	private static java.util.Map<IBaseResource, Object[]> awaiting(RequestDetails request) {
+		@SuppressWarnings("unchecked")
+		java.util.Map<IBaseResource, Object[]> awaiting = (java.util.Map<IBaseResource, Object[]>) request.getUserData()
+				.computeIfAbsent(AccessEnforcement.class.getName() + ".awaiting", k -> java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>()));
+		return awaiting;
+	}
+
+	private boolean refersToAnotherEntry(IBaseResource resource) {
+		return fhirContext.newTerser().getAllPopulatedChildElementsOfType(resource, org.hl7.fhir.r4.model.Reference.class).stream()
+				.anyMatch(r -> r.getReference() != null && r.getReference().startsWith("urn:"));
 	}
 
 	/**

@@ -546,7 +546,8 @@ public class AccessPolicy {
 		}
 		if (next != null) {
 			require(caller, recordsItsPatient(caller, next.getSubject()), "ServiceRequest.subject",
-					"a hospital refers only a patient it holds its own record of: the subject must be its own Patient record");
+					"a hospital refers only a patient it holds its own record of: the subject must be its own Patient record, not "
+							+ next.getSubject().getReference());
 		}
 	}
 

@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -81,6 +82,8 @@ public class WebSecurityConfig {
 	public SecurityFilterChain fhirApi(HttpSecurity http, AuditLog audit, Clock clock) throws Exception {
 		http.authorizeHttpRequests(requests -> requests
 						.requestMatchers("/fhir/metadata", "/fhir/.well-known/**", "/actuator/health/**", "/actuator/health", "/error").permitAll()
+						// The published guide package (guide.GuidePackageDownload): engineers' tools fetch it without a token.
+						.requestMatchers(HttpMethod.GET, "/ig/*.tgz").permitAll()
 						// Metrics name clients, organisations and volumes: the operator's (Prometheus scrapes with an operator client's token).
 						.requestMatchers("/actuator/prometheus").hasRole(SecurityProperties.Role.OPERATOR.name())
 						.anyRequest().authenticated())

@@ -102,6 +102,59 @@ class RecognitionTest extends FhirServerTestSupport {
 		assertThat(recognizableFor(patient, community, "2026-12-02").getEntry()).isEmpty();
 	}
 
+	/**
+	 * Alliances recognise item by item (003): a specialty alliance that takes potassium for three days and no glucose
+	 * answers so, while the city group beside it keeps the provincial catalogue's seven days.
+	 */
+	@Test
+	void eachAllianceRecognisesTheItemsItDeclaresWithItsOwnWindows() {
+		org.hl7.fhir.r4.model.ValueSet items = new org.hl7.fhir.r4.model.ValueSet();
+		items.setUrl("https://mianzhu.example/fhir/ValueSet/" + unique("chest-pain-items-")).setName("MianzhuChestPainItems")
+				.setTitle("绵竹市胸痛专科联盟互认项目").setStatus(org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE);
+		items.getCompose().addInclude().setSystem(CATALOGUE).addConcept().setCode("K").setDisplay("血清钾")
+				.addExtension(RecognitionCatalogue.VALIDITY_DAYS, new org.hl7.fhir.r4.model.PositiveIntType(3));
+		fhir.create().resource(items).execute();
+		String specialty = fixtures.alliance(hospital, "绵竹市胸痛专科联盟");
+		Organization declared = fhir.read().resource(Organization.class).withUrl(specialty).execute();
+		declared.getExtensionByUrl(RecognitionCatalogue.ITEMS).setValue(new org.hl7.fhir.r4.model.CanonicalType(items.getUrl()));
+		fhir.update().resource(declared).execute();
+		String unit = fixtures.hospital("Organization-chengbei-community-health-centre", "绵竹市胸痛救治单元");
+		fixtures.membership(hospital, specialty, LocalDate.of(2024, 1, 1));
+		fixtures.membership(unit, specialty, LocalDate.of(2024, 1, 1));
+		String potassium = labReport(lab, POTASSIUM, "2026-11-10T08:00:00+08:00", "final");
+		String glucose = labReport(lab, "2345-7", "2026-11-10T08:00:00+08:00", "final");
+
+		Parameters day2 = recognition(potassium, unit, "2026-11-12");
+		assertThat(bool(day2, "eligible")).isTrue();
+		assertThat(day2.getParameter("hr-mark").getValue().primitiveValue()).isEqualTo("绵竹市胸痛专科联盟HR");
+		assertThat(day2.getParameter("valid-until").getValue().primitiveValue()).isEqualTo("2026-11-13T08:00:00+08:00");
+		assertThat(reasons(recognition(potassium, unit, "2026-11-14"))).containsExactly("expired");
+		Parameters cityGroup = recognition(potassium, community, "2026-11-14");
+		assertThat(bool(cityGroup, "eligible")).isTrue();
+		assertThat(cityGroup.getParameter("hr-mark").getValue().primitiveValue()).isEqualTo("绵竹市城市医疗集团HR");
+		assertThat(reasons(recognition(glucose, unit, "2026-11-12"))).containsExactly("not-catalogued");
+		assertThat(recognizable(unit, "2026-11-12").getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+				.contains(potassium).doesNotContain(glucose);
+	}
+
+	@Test
+	void anAllianceNamesOnlyItemsTheServerCanRead() {
+		String specialty = fixtures.alliance(hospital, "绵竹市卒中专科联盟");
+		Organization declared = fhir.read().resource(Organization.class).withUrl(specialty).execute();
+		declared.getExtensionByUrl(RecognitionCatalogue.ITEMS).setValue(new org.hl7.fhir.r4.model.CanonicalType("https://mianzhu.example/fhir/ValueSet/none"));
+		assertThatThrownBy(() -> fhir.update().resource(declared).execute())
+				.isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("yl-recognition-items");
+
+		org.hl7.fhir.r4.model.ValueSet own = new org.hl7.fhir.r4.model.ValueSet();
+		own.setUrl("https://mianzhu.example/fhir/ValueSet/" + unique("own-items-")).setName("MianzhuOwnItems")
+				.setStatus(org.hl7.fhir.r4.model.Enumerations.PublicationStatus.ACTIVE);
+		own.getCompose().addInclude().setSystem("https://mianzhu.example/fhir/CodeSystem/items").addConcept().setCode("NT-proBNP").setDisplay("N末端B型钠尿肽前体");
+		own.getCompose().addInclude().setSystem(CATALOGUE).addConcept().setCode("CT-CHEST")
+				.addExtension(RecognitionCatalogue.VALIDITY_DAYS, new org.hl7.fhir.r4.model.PositiveIntType(14));
+		assertThatThrownBy(() -> fhir.create().resource(own).execute())
+				.isInstanceOf(UnprocessableEntityException.class).hasMessageContaining("yl-recognition-items").hasMessageContaining("NT-proBNP");
+	}
+
 	private Bundle recognizableFor(String patient, String requester, String date) {
 		return fhir.operation().onInstance(new IdType(patient)).named("$recognizable")
 				.withParameter(Parameters.class, "requester", new StringType(requester))
