@@ -1,7 +1,5 @@
 package health.yilian.guide;
 
-import java.io.IOException;
-import java.io.InputStream;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -25,10 +23,8 @@ public class GuidePackageDownload {
 	private final byte[] tgz;
 	private final String version;
 
-	public GuidePackageDownload(YilianGuide guide) throws IOException {
-		try (InputStream in = GuidePackageDownload.class.getClassLoader().getResourceAsStream(GuidePackage.CLASSPATH)) {
-			this.tgz = in.readAllBytes();
-		}
+	public GuidePackageDownload(YilianGuide guide) {
+		this.tgz = guide.packageFile();
 		this.version = guide.implementationGuide().getVersion();
 	}
 

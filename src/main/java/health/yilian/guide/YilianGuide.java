@@ -37,13 +37,19 @@ public class YilianGuide {
 
 	private final FhirContext fhirContext;
 	private final JpaValidationSupportChain validationChain;
+	private final byte[] packageFile;
 	private final List<Resource> conformanceResources;
 	private final List<Resource> examples;
 
 	public YilianGuide(FhirContext fhirContext, JpaValidationSupportChain validationChain) {
 		this.fhirContext = fhirContext;
 		this.validationChain = validationChain;
-		this.conformanceResources = fromPackage();
+		this.packageFile = readPackage();
+		try {
+			this.conformanceResources = List.copyOf(GuidePackage.resources(new java.io.ByteArrayInputStream(packageFile), "package/"));
+		} catch (IOException e) {
+			throw new UncheckedIOException("Cannot read the Yilian guide package", e);
+		}
 		this.examples = load("yilian-guide/examples/*.json");
 	}
 
@@ -97,13 +103,18 @@ public class YilianGuide {
 		return examples;
 	}
 
-	/** The package the build put in the jar: what is served is what engineers download. */
-	private static List<Resource> fromPackage() {
+	/** The package file as built ({@code package.tgz}), for download: what is served is what engineers download. */
+	public byte[] packageFile() {
+		return packageFile.clone();
+	}
+
+	/** The package the build put in the jar, read once. */
+	private static byte[] readPackage() {
 		try (InputStream in = YilianGuide.class.getClassLoader().getResourceAsStream(GuidePackage.CLASSPATH)) {
 			if (in == null) {
 				throw new IllegalStateException("No " + GuidePackage.CLASSPATH + " on the classpath: build with ./mvnw, which packages the guide");
 			}
-			return List.copyOf(GuidePackage.resources(in, "package/"));
+			return in.readAllBytes();
 		} catch (IOException e) {
 			throw new UncheckedIOException("Cannot read the Yilian guide package", e);
 		}

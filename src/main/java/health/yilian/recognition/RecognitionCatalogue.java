@@ -183,7 +183,7 @@ public class RecognitionCatalogue extends ForgottenOnWrite {
 				.anyMatch(p -> "discipline".equals(p.getCode()) && p.getValue() instanceof Coding c && filter.getValue().equals(c.getCode()));
 	}
 
-	public Coding coding(String item) {
+	private Coding coding(String item) {
 		return new Coding(SYSTEM, item, concepts.get(item).getDisplay());
 	}
 

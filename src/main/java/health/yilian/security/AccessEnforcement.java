@@ -321,8 +321,11 @@ public class AccessEnforcement implements YilianInterceptor {
 	 * the transaction commits only when every waiting write has passed (fail closed: one never checked again refuses).
 	 */
 	private void awaitReferences(RequestDetails request, IBaseResource stored, IBaseResource next, RuntimeException refusal) {
+		if (!org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+			throw refusal; // no commit to check it again at
+		}
 		java.util.Map<IBaseResource, Object[]> awaiting = awaiting(request);
-		if (awaiting.isEmpty() && org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+		if (awaiting.isEmpty()) {
 			org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
 					new org.springframework.transaction.support.TransactionSynchronization() {
 						@Override
@@ -340,8 +343,6 @@ public class AccessEnforcement implements YilianInterceptor {
 							awaiting(request).clear();
 						}
 					});
-		} else if (awaiting.isEmpty()) {
-			throw refusal;
 		}
 		awaiting.put(next, new Object[] {stored, refusal});
 	}
